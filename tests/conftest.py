@@ -1,0 +1,37 @@
+"""Shared helpers for the site tests: strict MkDocs builds into temporary folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def mkdocs_build(dest: Path, *, config: Path = ROOT / "mkdocs.yml", env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `mkdocs build --strict` into dest; return the finished process."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MPLBACKEND": "Agg", **(env or {})}
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "--clean", "-q", "-f", str(config), "-d", str(dest)],
+        cwd=config.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
+def build_ok(dest: Path, **kwargs) -> Path:
+    result = mkdocs_build(dest, **kwargs)
+    assert result.returncode == 0, f"build failed:\n{result.stdout}\n{result.stderr}"
+    return dest
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole site, built once per test session."""
+    return build_ok(tmp_path_factory.mktemp("site"))

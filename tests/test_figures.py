@@ -1,0 +1,95 @@
+"""The figure module: scheme-aware, accessible, reproducible inline SVG."""
+
+import re
+
+import numpy as np
+import pytest
+
+from downhill import figures
+from downhill.figures import COST, PALETTE, PATH, figure
+
+
+def draw(alt="A rising line drawn in the cost colour", **kwargs):
+    with figure(alt=alt, **kwargs) as fig:
+        ax = fig.subplots()
+        ax.plot([0, 1, 2], [0, 1, 4], color=COST, label="cost")
+        ax.plot([0, 2], [4, 0], color=PATH, alpha=0.5)
+        ax.set(xlabel="w", ylabel="cost", title="A title")
+        ax.legend()
+    return fig
+
+
+def test_alt_text_is_required():
+    with pytest.raises(ValueError, match="alt text"):
+        with figure(alt=""):
+            pass
+    with pytest.raises(TypeError):
+        with figure():  # alt is a required keyword
+            pass
+
+
+def test_the_svg_is_named_for_screen_readers_and_kept_out_of_search():
+    html = str(draw(alt='Cost rises with w: "fast"'))
+    svg_tag = re.search(r"<svg[^>]*>", html)[0]
+    assert 'role="img"' in svg_tag
+    assert 'aria-label="Cost rises with w: &quot;fast&quot;"' in svg_tag
+    assert "data-search-exclude" in svg_tag
+    assert "<text" not in html  # glyphs are paths: no stray words in the index
+
+
+def test_caption_is_shown_under_the_figure():
+    html = str(draw(caption="Look at the bend."))
+    assert html.startswith('<figure class="dh-figure">')
+    assert "<figcaption>Look at the bend.</figcaption>" in html
+
+
+def test_colours_follow_the_reader_scheme():
+    html = str(draw())
+    assert "currentColor" in html  # ink: text, axes, ticks
+    assert figures.INK not in html
+    assert f"var(--dh-cost, {COST})" in html
+    assert f"var(--dh-path, {PATH})" in html
+    css = figures.css_variables()
+    for name, (light, dark) in PALETTE.items():
+        assert f"--dh-{name}: {light};" in css and f"--dh-{name}: {dark};" in css
+    assert 'fill: #ffffff' not in html and "background" not in html  # transparent
+
+
+def test_rendering_is_byte_identical_and_ids_differ_between_figures():
+    first, again = str(draw()), str(draw())
+    assert first == again
+    other = figure(alt="Another figure with another curve")
+    with other as fig:
+        fig.subplots().plot([0, 1], [1, 0], color=COST)
+    ids_a = set(re.findall(r'id="([^"]+)"', first))
+    ids_b = set(re.findall(r'id="([^"]+)"', str(fig)))
+    assert ids_a and ids_b and not ids_a & ids_b
+    assert "Date" not in first and "<metadata" not in first and "<!--" not in first
+
+
+def test_dense_artists_are_rasterized_to_keep_pages_light():
+    w1, w2 = np.meshgrid(np.linspace(-3, 3, 300), np.linspace(-3, 3, 300))
+    with figure(alt="Filled contours of a bowl-shaped cost") as fig:
+        ax = fig.subplots()
+        ax.contourf(w1, w2, w1**2 + 3 * w2**2 + np.sin(3 * w1), levels=30)
+    html = str(fig)
+    assert "<image" in html  # the filled contours became one embedded bitmap
+    assert len(html) < 150_000
+
+
+def test_figures_must_be_printed_after_their_block():
+    figures.take_unprinted()
+    with figure(alt="A figure that is drawn and forgotten") as fig:
+        with pytest.raises(RuntimeError, match="after its"):
+            str(fig)
+    assert figures.take_unprinted() == ["A figure that is drawn and forgotten"]
+    str(fig)
+    assert figures.take_unprinted() == []
+
+
+def test_style_does_not_leak_into_global_matplotlib_state():
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    draw()
+    assert dict(matplotlib.rcParams) == before

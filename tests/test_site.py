@@ -1,0 +1,123 @@
+"""The built site: strict, offline, accessible, reproducible."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build_ok
+from downhill.site.alt_text import missing_alt_text
+
+pytestmark = pytest.mark.slow
+
+REFERENCING = {"script": "src", "img": "src", "source": "src", "iframe": "src", "audio": "src", "video": "src"}
+
+
+class References(HTMLParser):
+    """Every resource a page loads: scripts, stylesheets, icons, images, frames."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in REFERENCING and attributes.get(REFERENCING[tag]):
+            self.urls.append(attributes[REFERENCING[tag]])
+        if tag == "link" and attributes.get("rel") != "canonical" and attributes.get("href"):
+            self.urls.append(attributes["href"])
+        for value in (attributes.get("srcset"), attributes.get("style")):
+            if value:
+                self.urls += re.findall(r"url\(([^)]+)\)", value)
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def external(url: str) -> bool:
+    return bool(re.match(r"""^\s*["']?(https?:)?//""", url))
+
+
+def test_every_page_is_built(site):
+    built = {p.relative_to(site).as_posix() for p in pages(site)}
+    assert {"index.html", "contributing/index.html", "lessons/index.html", "404.html"} <= built
+
+
+def test_pages_reference_nothing_outside_the_site(site):
+    for page in pages(site):
+        refs = References()
+        refs.feed(page.read_text(encoding="utf8"))
+        assert refs.urls, page
+        outside = [url for url in refs.urls if external(url)]
+        assert not outside, f"{page.relative_to(site)} loads {outside}"
+    for css in site.rglob("*.css"):
+        urls = re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf8"))
+        assert not [u for u in urls if external(u)], css
+
+
+def test_math_renders_offline(site):
+    home = (site / "index.html").read_text(encoding="utf8")
+    assert 'class="arithmatex"' in home
+    assert 'src="assets/mathjax/tex-svg.js"' in home
+    mathjax = (site / "assets/mathjax/tex-svg.js").read_text(encoding="utf8")
+    assert len(mathjax) > 1_000_000 and "MathJax" in mathjax
+    config = (site / "javascripts/mathjax-config.js").read_text(encoding="utf8")
+    assert "document$.subscribe" in config  # typeset again after instant navigation
+
+
+def test_no_traceback_is_published(site):
+    for page in pages(site):
+        assert "Traceback (most recent call last)" not in page.read_text(encoding="utf8"), page
+
+
+def test_every_figure_has_alt_text(site):
+    for page in pages(site):
+        article = re.search(r"<article.*?</article>", page.read_text(encoding="utf8"), re.S)
+        if article:  # Material's own icon buttons (edit this page) are not figures
+            content = re.sub(r'<a [^>]*class="md-content__button[^"]*".*?</a>', "", article[0], flags=re.S)
+            assert missing_alt_text(content) == [], page
+
+
+def test_the_home_page_shows_a_figure_drawn_at_build_time(site):
+    home = (site / "index.html").read_text(encoding="utf8")
+    assert home.count('<figure class="dh-figure">') >= 1
+    assert re.search(r"bring the knob to <em>w</em> = 2\.887", home)
+    assert "figure-colors.css" in home
+
+
+def test_no_request_for_google_fonts_or_github_statistics(site):
+    home = (site / "index.html").read_text(encoding="utf8")
+    assert "fonts.googleapis" not in home and "fonts.gstatic" not in home
+    assert 'data-md-component="source"' not in home
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(site, tmp_path):
+    first, second = tree(site), tree(build_ok(tmp_path / "again"))
+    assert first.keys() == second.keys()
+    differing = [name for name in first if first[name] != second[name]]
+    assert not differing
+
+
+def article_without_links(html: str) -> str:
+    article = re.search(r"<article.*?</article>", html, re.S)[0]
+    return re.sub(r'\s(href|src)="[^"]*"', "", article)
+
+
+@pytest.mark.parametrize("page", sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md")))
+def test_a_page_built_alone_equals_the_page_built_with_the_rest(site, tmp_path, page):
+    alone = build_ok(tmp_path / "alone", env={"DOWNHILL_PAGE": page})
+    html = Path(page).relative_to("docs").with_suffix("")
+    html = Path("index.html") if html.name == "index" and html.parent == Path(".") else (
+        html.parent / "index.html" if html.name == "index" else html / "index.html"
+    )
+    assert article_without_links((alone / html).read_text(encoding="utf8")) == article_without_links(
+        (site / html).read_text(encoding="utf8")
+    )
