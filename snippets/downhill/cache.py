@@ -1,0 +1,77 @@
+"""A disk cache for the course's expensive experiments (training runs).
+
+The site build runs every lesson; several lessons reuse the same trained
+network. ``@cached`` stores an experiment's result on disk under a key made of
+its name, its arguments, the data it reads and the source code of the learning
+modules, so an unchanged experiment is computed once and reused by every page,
+every rebuild and every test, while any change to the code or data recomputes it.
+
+Results are pickled numpy objects: loading them gives exactly what was
+computed, so a build from the cache is byte-identical to a build without it.
+Every call returns a fresh copy, so one page cannot change what another sees.
+The cache lives in ``.cache/downhill/`` at the repository root (or in
+``$DOWNHILL_CACHE_DIR``); deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+# The modules whose code decides what an experiment computes. Figures and the
+# site machinery are not among them: restyling a plot keeps the cache.
+LEARNING_MODULES = ("data", "network", "costs", "backprop", "training", "experiments")
+
+def cache_dir() -> Path:
+    if os.environ.get("DOWNHILL_CACHE_DIR"):
+        return Path(os.environ["DOWNHILL_CACHE_DIR"])
+    repo = PACKAGE.parents[1]
+    if (repo / "mkdocs.yml").exists():
+        return repo / ".cache" / "downhill"
+    return Path.home() / ".cache" / "downhill"
+
+
+def code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in LEARNING_MODULES:
+        path = PACKAGE / f"{name}.py"
+        if path.exists():
+            digest.update(name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(name: str, arguments: dict) -> str:
+    identity = {
+        "experiment": name,
+        "arguments": arguments,
+        "code": code_fingerprint(),
+        "data": os.environ.get("DOWNHILL_MNIST_DIR", "mnist-5k"),
+    }
+    return hashlib.sha256(json.dumps(identity, sort_keys=True, default=repr).encode()).hexdigest()[:20]
+
+
+def cached(experiment):
+    """Compute ``experiment(**arguments)`` once; afterwards load it from disk."""
+
+    @functools.wraps(experiment)
+    def run(**arguments):
+        key = f"{experiment.__name__}-{cache_key(experiment.__qualname__, arguments)}"
+        path = cache_dir() / f"{key}.pickle"
+        if not path.exists():
+            write_atomically(path, pickle.dumps(experiment(**arguments), protocol=pickle.HIGHEST_PROTOCOL))
+        return pickle.loads(path.read_bytes())
+
+    return run
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+        handle.write(data)
+    os.replace(handle.name, path)

@@ -1,0 +1,51 @@
+"""The experiment cache: computed once, reused, recomputed when code changes."""
+
+import numpy as np
+import pytest
+
+from downhill import cache
+
+
+@pytest.fixture
+def calls(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOWNHILL_CACHE_DIR", str(tmp_path))
+    made = []
+
+    @cache.cached
+    def experiment(*, seed):
+        made.append(seed)
+        return {"weights": np.random.default_rng(seed).normal(size=5)}
+
+    return experiment, made
+
+
+def test_an_experiment_runs_once_per_arguments(calls):
+    experiment, made = calls
+    first = experiment(seed=1)
+    again = experiment(seed=1)
+    other = experiment(seed=2)
+    assert made == [1, 2]
+    np.testing.assert_array_equal(first["weights"], again["weights"])
+    assert not np.array_equal(first["weights"], other["weights"])
+
+
+def test_each_call_gets_its_own_copy(calls):
+    experiment, _ = calls
+    experiment(seed=1)["weights"][:] = 0
+    assert experiment(seed=1)["weights"].any()
+
+
+def test_a_code_change_recomputes(calls, monkeypatch):
+    experiment, made = calls
+    experiment(seed=1)
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "edited")
+    experiment(seed=1)
+    assert made == [1, 1]
+
+
+def test_the_data_source_is_part_of_the_key(calls, monkeypatch, tmp_path):
+    experiment, made = calls
+    experiment(seed=1)
+    monkeypatch.setenv("DOWNHILL_MNIST_DIR", str(tmp_path / "mnist"))
+    experiment(seed=1)
+    assert made == [1, 1]
