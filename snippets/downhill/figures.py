@@ -33,7 +33,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib as mpl
-from matplotlib.collections import Collection
+import numpy as np
+from matplotlib.collections import Collection, LineCollection
 from matplotlib.figure import Figure
 
 STYLE = Path(__file__).with_name("downhill.mplstyle")
@@ -151,6 +152,48 @@ def inline_svg(svg: str, alt: str) -> str:
         f'style="max-width: {width * 4 / 3:.0f}px" ',
         1,
     )
+
+
+def draw_digit(ax, pixels, title: str = "") -> None:
+    """One 28x28 digit as the network sees it: pixel values 0 (black) to 1 (white)."""
+    ax.imshow(np.reshape(pixels, (28, 28)), cmap=DIGIT_CMAP, vmin=0, vmax=1)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, loc="center", fontweight="normal", fontsize="medium")
+
+
+def draw_network(ax, sizes, activations=None, shown: int = 12) -> None:
+    """The layers as columns of neurons, joined by (a sample of) their weights.
+
+    Layers wider than ``shown`` neurons show an evenly spaced sample of them,
+    split by a gap. With ``activations`` (one array per layer), each neuron is filled with
+    its activation: black for 0, white for 1, as the digits are drawn.
+    """
+    columns = []
+    for layer, size in enumerate(sizes):
+        index = np.arange(size) if size <= shown else np.linspace(0, size - 1, shown).round().astype(int)
+        y = np.linspace(1, -1, len(index)) * min(1, len(index) / shown)
+        if size > shown:  # leave a gap where the hidden neurons are
+            y = np.where(np.arange(len(index)) < shown // 2, y + 0.06, y - 0.06)
+        columns.append((index, y))
+    segments = [
+        [(layer, y0), (layer + 1, y1)]
+        for layer in range(len(sizes) - 1)
+        for y0 in columns[layer][1]
+        for y1 in columns[layer + 1][1]
+    ]
+    ax.add_collection(LineCollection(segments, colors=INK, linewidths=0.4, alpha=0.18))
+    for layer, (index, y) in enumerate(columns):
+        fill = "none"
+        if activations is not None:
+            fill = mpl.colormaps[DIGIT_CMAP](np.clip(np.asarray(activations[layer])[index], 0, 1))
+        ax.scatter(np.full(len(y), layer), y, s=90, c=fill, edgecolors=INK, linewidths=0.9, zorder=3)
+        if sizes[layer] > shown:
+            ax.text(layer, 0, "⋮", ha="center", va="center", fontsize=14)
+        ax.text(layer, -1.22, f"{sizes[layer]:,}", ha="center", va="top")
+    ax.set_xlim(-0.4, len(sizes) - 0.6)
+    ax.set_ylim(-1.4, 1.12)
+    ax.set_axis_off()
 
 
 def css_variables() -> str:
