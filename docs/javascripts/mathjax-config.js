@@ -17,7 +17,6 @@ window.MathJax = {
 // Material's instant navigation swaps pages without reloading: typeset again.
 document$.subscribe(() => {
   if (!window.MathJax.typesetPromise) return; // first page: MathJax typesets on load
-  MathJax.startup.output.clearCache();
   MathJax.typesetClear();
   MathJax.texReset();
   MathJax.typesetPromise();
