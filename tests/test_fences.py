@@ -80,3 +80,12 @@ def test_includes_expand_to_the_named_section(tmp_path: Path):
     assert expand_includes('--8<-- "mod.py"', tmp_path).startswith("import x")
     with pytest.raises(ValueError, match="no section 'missing'"):
         expand_includes('--8<-- "mod.py:missing"', tmp_path)
+
+
+def test_included_package_code_runs_in_its_module_namespace():
+    from downhill.site.pytest_plugin import module_context
+
+    fence = '--8<-- "downhill/network.py:forward"\n'
+    namespace = {}
+    exec(module_context(fence) + expand_includes(fence, Path(__file__).parents[1] / "snippets"), namespace)
+    assert callable(namespace["forward"]) and "Network" in namespace

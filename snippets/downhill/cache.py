@@ -26,7 +26,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 # The modules whose code decides what an experiment computes. Figures and the
 # site machinery are not among them: restyling a plot keeps the cache.
-LEARNING_MODULES = ("data", "network", "costs", "backprop", "training", "experiments")
+LEARNING_MODULES = ("data", "network", "costs", "backprop", "training", "descent", "experiments")
 
 def cache_dir() -> Path:
     if os.environ.get("DOWNHILL_CACHE_DIR"):

@@ -5,7 +5,8 @@ test, with three adjustments so the tests see what MkDocs builds:
 
 * fences nested in admonitions and content tabs are collected (CommonMark alone
   reads them as indented text and skips them silently);
-* ``--8<--`` include lines are expanded, so included package code runs;
+* ``--8<--`` include lines are expanded, so included package code runs, in the
+  namespace of the module it comes from (a section uses its module's imports);
 * ``print`` renders its arguments (figures included) without flooding the log.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from downhill.site.fences import expand_includes, unindent_containers
+from downhill.site.fences import INCLUDE, expand_includes, unindent_containers
 
 SNIPPETS = Path(__file__).resolve().parents[2]  # the snippets/ folder, pymdownx.snippets' base_path
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -31,8 +32,19 @@ class LessonMarkdown(MarkdownIt):
         tokens = super().parse(unindent_containers(src), env)
         for token in tokens:
             if token.type == "fence":
-                token.content = expand_includes(token.content, SNIPPETS)
+                token.content = module_context(token.content) + expand_includes(token.content, SNIPPETS)
         return tokens
+
+
+def module_context(code: str) -> str:
+    """`from downhill.x import *` for each package module the fence includes from."""
+    modules = []
+    for line in code.split("\n"):
+        include = INCLUDE.match(line)
+        name = include["target"].split(":")[0] if include else ""
+        if name.startswith("downhill/") and name.endswith(".py"):
+            modules.append(name[:-3].replace("/", "."))
+    return "".join(f"from {module} import *\n" for module in modules)
 
 
 @pytest.hookimpl(tryfirst=True)
