@@ -49,3 +49,11 @@ def test_the_data_source_is_part_of_the_key(calls, monkeypatch, tmp_path):
     monkeypatch.setenv("DOWNHILL_MNIST_DIR", str(tmp_path / "mnist"))
     experiment(seed=1)
     assert made == [1, 1]
+
+
+def test_the_key_covers_the_experiment_and_its_helpers_only():
+    from downhill import experiments
+
+    source = cache.experiment_source(experiments.video_recipe.__wrapped__)
+    assert "def video_recipe" in source and "def run(" in source  # the helper it calls
+    assert "def without_digit" not in source  # another experiment: editing it changes nothing here

@@ -2,9 +2,11 @@
 
 The site build runs every lesson; several lessons reuse the same trained
 network. ``@cached`` stores an experiment's result on disk under a key made of
-its name, its arguments, the data it reads and the source code of the learning
-modules, so an unchanged experiment is computed once and reused by every page,
-every rebuild and every test, while any change to the code or data recomputes it.
+its name, its arguments, the data it reads, the source code of the learning
+modules, its own source and that of the plain helper functions beside it (not
+of the other experiments), so an unchanged experiment is computed once and
+reused by every page, rebuild and test, while any change to the code it runs or
+the data recomputes it, and adding a new experiment recomputes nothing.
 
 Results are pickled numpy objects: loading them gives exactly what was
 computed, so a build from the cache is byte-identical to a build without it.
@@ -17,16 +19,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import json
 import os
 import pickle
+import sys
 import tempfile
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 # The modules whose code decides what an experiment computes. Figures and the
 # site machinery are not among them: restyling a plot keeps the cache.
-LEARNING_MODULES = ("data", "network", "costs", "backprop", "training", "descent", "experiments")
+LEARNING_MODULES = ("data", "network", "costs", "backprop", "training", "descent")
 
 def cache_dir() -> Path:
     if os.environ.get("DOWNHILL_CACHE_DIR"):
@@ -46,11 +50,21 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_key(name: str, arguments: dict) -> str:
+def experiment_source(experiment) -> str:
+    """The experiment's source and that of the undecorated functions of its module."""
+    module = sys.modules[experiment.__module__]
+    helpers = [
+        value for value in vars(module).values()
+        if inspect.isfunction(value) and value.__module__ == module.__name__ and not hasattr(value, "__wrapped__")
+    ]
+    return "".join(inspect.getsource(function) for function in [experiment, *helpers])
+
+
+def cache_key(experiment, arguments: dict) -> str:
     identity = {
-        "experiment": name,
+        "experiment": experiment.__qualname__,
         "arguments": arguments,
-        "code": code_fingerprint(),
+        "code": code_fingerprint() + experiment_source(experiment),
         "data": os.environ.get("DOWNHILL_MNIST_DIR", "mnist-5k"),
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=repr).encode()).hexdigest()[:20]
@@ -61,7 +75,7 @@ def cached(experiment):
 
     @functools.wraps(experiment)
     def run(**arguments):
-        key = f"{experiment.__name__}-{cache_key(experiment.__qualname__, arguments)}"
+        key = f"{experiment.__name__}-{cache_key(experiment, arguments)}"
         path = cache_dir() / f"{key}.pickle"
         if not path.exists():
             write_atomically(path, pickle.dumps(experiment(**arguments), protocol=pickle.HIGHEST_PROTOCOL))
