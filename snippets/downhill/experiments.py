@@ -7,14 +7,17 @@ serve` and the tests all call these functions, and only the first call trains
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from downhill.backprop import backprop
 from downhill.cache import cached
-from downhill.data import Digits, load_digits
-from downhill.network import Network, init_network
-from downhill.training import BATCH_SIZE, EPOCHS, ETA, History, train
+from downhill.costs import quadratic_cost
+from downhill.data import Digits, load_digits, one_hot
+from downhill.network import Network, feedforward, forward, init_network, parameter_count, sigmoid
+from downhill.training import BATCH_SIZE, EPOCHS, ETA, History, evaluate, train
 
 STEPS_PER_EPOCH = 4000 // BATCH_SIZE  # on the default 4,000-digit training split
 
@@ -69,3 +72,234 @@ def symmetry(*, init: str, epochs: int = 5, seed: int = 0) -> Run:
     """A short run from a "constant" start (every weight equal) or a random one."""
     return run(load_digits(), seed=seed, init=init, epochs=epochs)
 # --8<-- [end:symmetry]
+
+
+# --8<-- [start:batch_comparison]
+@cached
+def batch_comparison(*, seed: int = 0, larger_eta: float = 6.0, first_steps: int = 100) -> dict:
+    """Full-batch against mini-batch gradient descent, 30 epochs each, one shared start.
+
+    "mini-batch" is video_recipe(): mini-batches of 10, eta = 1.5, 400 steps an epoch.
+    "full batch" steps once an epoch on the gradient of all 4,000 training digits,
+    with the same eta; "full batch, larger eta" does the same with larger_eta.
+    "first steps" holds the training cost (all 4,000 digits) at the start and after
+    each of the mini-batch run's first `first_steps` steps: the same run, replayed
+    with every step kept."""
+
+    digits = load_digits()
+    everything = len(digits.x_train)
+    full = run(digits, seed=seed, eta=ETA, batch_size=everything)
+    full_larger = run(digits, seed=seed, eta=larger_eta, batch_size=everything)
+    mini = video_recipe(seed=seed)
+    replay = run(digits, seed=seed, epochs=1, snapshot_every=1)
+    assert np.array_equal(replay.history.snapshots[-1], mini.history.snapshots[1])
+    net = replay.initial.copy()
+    first_steps_cost = []
+    for parameters in replay.history.snapshots[:first_steps + 1]:
+        net.set_parameters(parameters)
+        first_steps_cost.append(evaluate(net, digits.x_train, digits.y_train)[0])
+    return {"mini-batch": mini, "full batch": full, "full batch, larger eta": full_larger,
+            "larger eta": larger_eta, "first steps": np.array(first_steps_cost)}
+# --8<-- [end:batch_comparison]
+
+
+# Lesson 6, "Training: how it learns" (docs/lessons/training.md): the video's recipe
+# with one thing changed at a time. Each run starts from the same seed as video_recipe().
+
+# --8<-- [start:learning_rate_sweep]
+@cached
+def learning_rate_sweep(*, etas=(0.0005, 0.05, 50.0), seed: int = 0) -> dict:
+    """The video's recipe at other learning rates: {eta: Run}, one 30-epoch run each,
+    all from the same start. eta = 1.5 itself is video_recipe()."""
+    digits = load_digits()
+    return {eta: run(digits, seed=seed, eta=eta) for eta in etas}
+# --8<-- [end:learning_rate_sweep]
+
+
+# --8<-- [start:cross_entropy_recipe]
+@cached
+def cross_entropy_recipe(*, eta: float = 0.5, seed: int = 0) -> Run:
+    """The video's recipe with the cross-entropy cost instead of the quadratic one.
+    eta = 0.5 is Nielsen's choice for cross-entropy (his cross-entropy is ours)."""
+    return run(load_digits(), seed=seed, eta=eta, cost="cross-entropy")
+# --8<-- [end:cross_entropy_recipe]
+
+
+# --8<-- [start:scaled_init_recipe]
+@cached
+def scaled_init_recipe(*, seed: int = 0) -> Run:
+    """The video's recipe from a "scaled" start: each weight drawn from N(0, 1/n_in)
+    instead of N(0, 1); the same random draws, divided by sqrt(n_in)."""
+    return run(load_digits(), seed=seed, init="scaled")
+# --8<-- [end:scaled_init_recipe]
+
+
+# --8<-- [start:training_set_sizes]
+@cached
+def training_set_sizes(*, sizes=(250, 500, 1000, 2000), seed: int = 0) -> dict:
+    """The video's recipe, 30 epochs, on smaller training sets: {size: Run}. Each set
+    is the first size/10 training digits of every class; the test set stays all
+    1,000 test digits. The full 4,000 is video_recipe()."""
+    digits = load_digits()
+    runs = {}
+    for size in sizes:
+        keep = np.sort(np.concatenate([np.flatnonzero(digits.y_train == d)[:size // 10]
+                                       for d in range(10)]))
+        fewer = Digits(digits.x_train[keep], digits.y_train[keep], digits.x_test, digits.y_test,
+                       source=f"{digits.source}, first {size} training digits")
+        runs[size] = run(fewer, seed=seed)
+    return runs
+# --8<-- [end:training_set_sizes]
+
+
+# Lesson 8, "Learning or memorization?": random labels, capacity, label noise, the path's plane.
+# --8<-- [start:random_labels]
+@cached
+def random_labels(*, seed: int = 0, label_seed: int = 1) -> Run:
+    """video_recipe(), same start, on the same 4,000 training digits with their labels
+    shuffled: a seeded permutation of y_train, so each label still appears as often,
+    but no longer on its own image. The test digits keep their true labels."""
+    digits = load_digits()
+    labels = np.random.default_rng(label_seed).permutation(digits.y_train)
+    shuffled = Digits(digits.x_train, labels, digits.x_test, digits.y_test,
+                      source=f"{digits.source}, training labels shuffled")
+    return run(shuffled, seed=seed, eta=ETA, batch_size=BATCH_SIZE)
+# --8<-- [end:random_labels]
+
+
+# --8<-- [start:small_training_set]
+WIDE = (100,)  # one hidden layer of 100 neurons: 79,510 parameters against the lesson network's 13,002
+
+
+@cached
+def small_training_set(*, hidden=WIDE, labels: str = "shuffled", n_train: int = 1000,
+                       epochs: int = 60, eta: float = 0.5, seed: int = 0, label_seed: int = 1) -> Run:
+    """n_train training digits picked at random, with their true labels (labels="true")
+    or with those labels shuffled among them (labels="shuffled"). Cross-entropy cost,
+    weights drawn from N(0, 1/n_in) ("scaled"), mini-batches of 10. The test digits
+    keep their true labels."""
+    digits = load_digits()
+    rng = np.random.default_rng(label_seed)
+    pick = rng.permutation(len(digits.x_train))[:n_train]
+    y = {"true": digits.y_train[pick], "shuffled": rng.permutation(digits.y_train[pick])}[labels]
+    subset = Digits(digits.x_train[pick], y, digits.x_test, digits.y_test,
+                    source=f"{n_train} of {digits.source}, {labels} labels")
+    return run(subset, seed=seed, hidden=hidden, init="scaled", cost="cross-entropy",
+               eta=eta, epochs=epochs)
+# --8<-- [end:small_training_set]
+
+
+# --8<-- [start:label_noise]
+@cached
+def label_noise(*, fraction: float = 0.4, hidden=WIDE, n_train: int = 2000, epochs: int = 40,
+                eta: float = 0.5, seed: int = 0, label_seed: int = 2) -> dict:
+    """Patterns first, noise later? n_train training digits picked at random; a `fraction`
+    of them get a wrong label (one of the nine others, at random). The network trains
+    on them as in small_training_set. After every epoch we also record which share of
+    the clean and of the corrupted training digits it answers with the label it was given."""
+
+    digits = load_digits()
+    rng = np.random.default_rng(label_seed)
+    pick = rng.permutation(len(digits.x_train))[:n_train]
+    x, labels = digits.x_train[pick], digits.y_train[pick].copy()
+    corrupted = np.zeros(n_train, dtype=bool)
+    corrupted[rng.permutation(n_train)[:round(fraction * n_train)]] = True
+    labels[corrupted] = (labels[corrupted] + rng.integers(1, 10, corrupted.sum())) % 10  # never the true digit
+
+    fits = {"clean": [], "corrupted": []}
+
+    def record_fits(epoch, history):
+        says_given_label = np.argmax(feedforward(net, x), axis=1) == labels
+        fits["clean"].append(says_given_label[~corrupted].mean())
+        fits["corrupted"].append(says_given_label[corrupted].mean())
+
+    net_rng = np.random.default_rng(seed)
+    net = init_network((784, *hidden, 10), rng=net_rng, init="scaled")
+    history = train(net, x, labels, rng=net_rng, epochs=epochs, eta=eta, cost="cross-entropy",
+                    x_test=digits.x_test, y_test=digits.y_test, on_epoch=record_fits)
+    return {"history": history, "corrupted": corrupted, "given labels": labels,
+            "true labels": digits.y_train[pick],
+            "clean fit": np.array(fits["clean"]), "corrupted fit": np.array(fits["corrupted"])}
+# --8<-- [end:label_noise]
+
+
+# --8<-- [start:principal_plane]
+def principal_plane(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """PCA of a path of parameter vectors (one per row), as Li et al. (2018) draw
+    training paths: the principal directions of theta_i - theta_final, from numpy's SVD.
+    Returns the first two directions, as unit rows of a (2, n) array, and the share of
+    the path's spread that each principal direction explains (they add up to 1)."""
+    offsets = path[:-1] - path[-1]  # every point, measured from where the path ends
+    _, spread, directions = np.linalg.svd(offsets, full_matrices=False)
+    return directions[:2], spread ** 2 / np.sum(spread ** 2)
+# --8<-- [end:principal_plane]
+
+
+@cached
+def cost_on_principal_plane(*, seed: int = 0, points: tuple = (31, 25), margin: float = 6.0) -> dict:
+    """The training cost of video_recipe(seed=seed) on the plane through its trained
+    parameters spanned by its path's first two principal directions: a grid of
+    points[0] x points[1] costs, reaching `margin` beyond the projected path on every side.
+    The first layer's weighted sums are linear in the plane's coordinates (a, b), so
+    three products with the 4,000 digits serve the whole grid."""
+
+    digits = load_digits()
+    x, y = digits.x_train, np.eye(10)[digits.y_train]
+    trained = video_recipe(seed=seed).trained
+    path = np.array(video_recipe(seed=seed).history.snapshots)
+    directions, _ = principal_plane(path)
+    along = (path - path[-1]) @ directions.T  # the path's coordinates (a, b) on the plane
+    u, v = trained.copy(), trained.copy()
+    u.set_parameters(directions[0])
+    v.set_parameters(directions[1])
+    z, z_u, z_v = (x @ net.W[0].T + net.b[0] for net in (trained, u, v))
+
+    def cost_at(a, b):  # C(theta_final + a u + b v) on the training digits
+        rest = Network([W + a * U + b * V for W, U, V in zip(trained.W[1:], u.W[1:], v.W[1:])],
+                       [c + a * cu + b * cv for c, cu, cv in zip(trained.b[1:], u.b[1:], v.b[1:])])
+        return quadratic_cost(feedforward(rest, sigmoid(z + a * z_u + b * z_v)), y)
+
+    a_grid = np.linspace(along[:, 0].min() - margin, along[:, 0].max() + margin, points[0])
+    b_grid = np.linspace(along[:, 1].min() - margin, along[:, 1].max() + margin, points[1])
+    costs = np.array([[cost_at(a, b) for a in a_grid] for b in b_grid])
+    return {"a": a_grid, "b": b_grid, "cost": costs, "path": along}
+
+
+# Lesson 5, Backpropagation: the price of a gradient. Timings differ from run to
+# run; measured once and cached, so a rebuild prints the same page.
+# --8<-- [start:gradient_timings]
+@cached
+def gradient_timings(*, sample: int = 400, seed: int = 0) -> dict[str, float]:
+    """Median seconds for one forward pass, one backprop gradient and one
+    finite-difference gradient (central differences on `sample` first-layer
+    weights, scaled up to all 13,002 knobs), on a mini-batch of 10 digits."""
+    digits = load_digits()
+    x, y = digits.x_train[:10], one_hot(digits.y_train[:10])
+    net = video_recipe(seed=seed).initial
+
+    def nudge_first_weights(h=1e-5):
+        flat = net.W[0].reshape(-1)        # a view: writing to it moves the knobs
+        for i in range(sample):
+            kept = flat[i]
+            flat[i] = kept + h
+            quadratic_cost(feedforward(net, x), y)
+            flat[i] = kept - h
+            quadratic_cost(feedforward(net, x), y)
+            flat[i] = kept
+
+    forward_s = median_seconds(lambda: forward(net, x), runs=51)
+    backprop_s = median_seconds(lambda: backprop(net, x, y), runs=51)
+    sample_s = median_seconds(nudge_first_weights, runs=5)
+    return {"forward": forward_s, "backprop": backprop_s, "sample": sample_s,
+            "finite_differences": sample_s / sample * parameter_count(net.sizes)}
+
+
+def median_seconds(work, runs: int) -> float:
+    """The median wall-clock time of `runs` calls of work()."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+# --8<-- [end:gradient_timings]
