@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
+
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):  # before numpy loads: see hooks.py
+    os.environ.setdefault(_variable, "1")
+
+from pathlib import Path  # noqa: E402
 
 import pytest
 from markdown_it import MarkdownIt
