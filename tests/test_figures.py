@@ -93,3 +93,15 @@ def test_style_does_not_leak_into_global_matplotlib_state():
     before = dict(matplotlib.rcParams)
     draw()
     assert dict(matplotlib.rcParams) == before
+
+
+
+def test_ids_do_not_depend_on_how_matplotlib_named_them():
+    # matplotlib names some clip paths after object addresses, which vary by run
+    def svg(name):
+        return (f'<svg width="10pt" height="10pt"><defs><clipPath id="{name}"><rect/></clipPath></defs>'
+                f'<g clip-path="url(#{name})"><use xlink:href="#{name}"/></g></svg>')
+
+    first, second = figures.inline_svg(svg("p0a1b2c3"), "A clipped group"), figures.inline_svg(svg("p9f8e7d6"), "A clipped group")
+    assert first == second
+    assert 'url(#f' in first and 'href="#f' in first

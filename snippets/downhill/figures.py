@@ -136,10 +136,13 @@ def inline_svg(svg: str, alt: str) -> str:
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
+    # matplotlib names some clip paths after object addresses, which change from
+    # run to run: number the ids in order of appearance, then prefix them with a
+    # hash of the figure, so they are reproducible and unique to this figure.
+    names = {name: str(n) for n, name in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg)))}
+    svg = rename_ids(svg, names)
     prefix = "f" + hashlib.sha256(svg.encode()).hexdigest()[:10] + "-"
-    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}\1"', svg)
-    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = rename_ids(svg, {n: prefix + n for n in names.values()})
     svg = svg.replace(INK, "currentColor")
     for name, (light, _dark) in PALETTE.items():
         svg = svg.replace(light, f"var(--dh-{name}, {light})")
@@ -194,6 +197,16 @@ def draw_network(ax, sizes, activations=None, shown: int = 12) -> None:
     ax.set_xlim(-0.4, len(sizes) - 0.6)
     ax.set_ylim(-1.4, 1.12)
     ax.set_axis_off()
+
+
+def rename_ids(svg: str, names: dict[str, str]) -> str:
+    """Rename SVG ids and every reference to them (href="#id", url(#id))."""
+    def rename(match: re.Match) -> str:
+        return match[1] + names.get(match[2], match[2]) + match[3]
+
+    svg = re.sub(r'(\bid=")([^"]+)(")', rename, svg)
+    svg = re.sub(r'(href="#)([^"]+)(")', rename, svg)
+    return re.sub(r"(url\(#)([^)]+)(\))", rename, svg)
 
 
 def css_variables() -> str:

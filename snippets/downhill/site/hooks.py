@@ -5,7 +5,8 @@ Thin glue: each hook calls plain functions of `downhill.site` and
 
 * a fence that raises stops the build with ``docs/<page>.md:<line>: <error>``,
   before any page is written, so no traceback is ever published;
-* every page starts from clean matplotlib state, and edited package modules
+* every page starts from clean matplotlib state and markdown-exec id numbering,
+  and edited package modules
   are re-imported on each `mkdocs serve` rebuild;
 * a figure without alt text, or drawn and never printed, fails the build;
 * MathJax is served from the site itself (no CDN), and the figure colour
@@ -91,7 +92,16 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     reset_matplotlib()
+    reset_exec_ids()
     return tag_fences(markdown, page_path(page, config))
+
+
+def reset_exec_ids() -> None:
+    """Number markdown-exec's HTML ids per page, not per build: otherwise a page's
+    ids (tabs, headings) depend on how many fences the pages before it had."""
+    from markdown_exec import MarkdownConverter
+
+    MarkdownConverter.counter = 0
 
 
 def page_path(page, config) -> str:
