@@ -33,7 +33,6 @@ FLAGS = [
 # An error of the site's MathJax glue (docs/javascripts/mathjax-config.js calls
 # MathJax.startup.output.clearCache(), which the SVG output lacks), not of the playground.
 # Tolerated with a warning so it stays visible; delete this once that file is fixed.
-_warned: set[str] = set()
 
 
 def browser_problem() -> str | None:
