@@ -37,9 +37,12 @@ from mkdocs.structure.files import File, InclusionLevel
 from downhill.site.alt_text import missing_alt_text
 from downhill.site.failures import FenceFailures, error_message
 from downhill.site.fences import find_fences
+from downhill.site.generated import fill_generated
+from downhill.site.glossary import abbreviations, tidy_hover_terms
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
+GLOSSARY_PAGE = "docs/glossary.md"
 
 failures = FenceFailures()
 
@@ -54,7 +57,13 @@ def on_config(config):
     logger.setLevel(logging.WARNING)
     if failures not in logger.handlers:
         logger.addHandler(failures)
+    add_glossary(config)
     return config
+
+
+def add_glossary(config) -> None:
+    """Hover explanations for the glossary's terms on every page (abbr's glossary)."""
+    config.mdx_configs.setdefault("abbr", {})["glossary"] = abbreviations()
 
 
 def last_commit_time(repo: Path) -> str:
@@ -93,7 +102,14 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     reset_matplotlib()
     reset_exec_ids()
-    return tag_fences(markdown, page_path(page, config))
+    markdown = tag_fences(markdown, page_path(page, config))
+    return generated_parts(markdown, page)
+
+
+def generated_parts(markdown: str, page) -> str:
+    """Glossary and lesson summaries, written once elsewhere (downhill.site.generated).
+    After tag_fences: the page's own fences keep the line numbers of its source."""
+    return fill_generated(markdown, page.file.src_uri)
 
 
 def reset_exec_ids() -> None:
@@ -143,4 +159,9 @@ def on_page_content(html, page, config, files):
     problems += [f"{path}: {message}" for message in missing_alt_text(html)]
     if problems:
         raise PluginError("\n".join(problems))
-    return html
+    return hover_terms(html, path)
+
+
+def hover_terms(html: str, path: str) -> str:
+    """Hover explanations where they help; none on the glossary page itself."""
+    return tidy_hover_terms(html, keep=path != GLOSSARY_PAGE)

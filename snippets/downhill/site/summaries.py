@@ -1,0 +1,135 @@
+"""The lessons' "Scan it in five minutes" summaries, gathered for the quick reference.
+
+Every lesson opens with one ``!!! scan "Scan it in five minutes"`` block. The
+quick-reference page does not copy them: ``quick_reference_markdown`` reads each
+lesson's block from the lesson file, in the order of the nav in mkdocs.yml, so a
+new lesson's summary appears there with no edit to the quick-reference page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]  # the repository: mkdocs.yml, docs/
+DOCS = ROOT / "docs"
+SCAN = re.compile(r'^!!! scan "(?P<title>[^"]*)"\s*$')
+WORD_BUDGET = 500  # "about five minutes" of reading, at roughly 100 words a minute
+LINK = re.compile(r"(?P<open>\]\()(?P<target>[^)\s]+)(?P<close>[)\s])")
+
+
+@dataclass(frozen=True)
+class Summary:
+    page: str  # docs/-relative path, e.g. lessons/network.md
+    title: str  # the lesson's H1
+    body: str  # the block's Markdown, unindented
+
+    @property
+    def words(self) -> int:
+        return word_count(self.body)
+
+
+def scan_blocks(text: str) -> list[str]:
+    """The unindented bodies of every ``!!! scan`` block in a page."""
+    lines = text.split("\n")
+    blocks = []
+    for i, line in enumerate(lines):
+        if SCAN.match(line):
+            body = []
+            for next_line in lines[i + 1 :]:
+                if next_line.strip() and not next_line.startswith("    "):
+                    break
+                body.append(next_line[4:])
+            blocks.append("\n".join(body).strip("\n"))
+    return blocks
+
+
+def word_count(markdown: str) -> int:
+    """Words a reader reads: maths and Markdown marks are not words."""
+    text = re.sub(r"\$[^$]*\$", " formula ", markdown)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    return len(re.findall(r"[\w][\w'’,.\-]*", text))
+
+
+class _NavLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's plain structure; its !!python tags are not needed here."""
+
+
+_NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_NavLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def nav_pages(config: Path = ROOT / "mkdocs.yml") -> list[str]:
+    """Every page of the nav, in order, as docs/-relative paths."""
+    nav = yaml.load(config.read_text(encoding="utf8"), Loader=_NavLoader)["nav"]
+    pages: list[str] = []
+
+    def walk(item):
+        if isinstance(item, str):
+            pages.append(item)
+        elif isinstance(item, list):
+            for child in item:
+                walk(child)
+        elif isinstance(item, dict):
+            for child in item.values():
+                walk(child)
+
+    walk(nav)
+    return pages
+
+
+def lesson_pages(config: Path = ROOT / "mkdocs.yml") -> list[str]:
+    """The lessons in course order: the nav's pages under lessons/, but its index."""
+    return [p for p in nav_pages(config) if p.startswith("lessons/") and p != "lessons/index.md"]
+
+
+def title_of(text: str) -> str:
+    heading = re.search(r"^# (.+)$", text, re.M)
+    return heading[1].strip() if heading else ""
+
+
+def summaries(config: Path = ROOT / "mkdocs.yml") -> list[Summary]:
+    """Each lesson's summary, in course order; a lesson without exactly one fails."""
+    out = []
+    for page in lesson_pages(config):
+        text = (DOCS / page).read_text(encoding="utf8")
+        blocks = scan_blocks(text)
+        if len(blocks) != 1:
+            raise ValueError(
+                f"docs/{page} has {len(blocks)} summary blocks; every lesson opens with exactly one "
+                '`!!! scan "Scan it in five minutes"` block (see docs/contributing.md)'
+            )
+        out.append(Summary(page, title_of(text), blocks[0]))
+    return out
+
+
+def relink(markdown: str, source: str, page: str) -> str:
+    """Rewrite the relative links of Markdown from docs/<source> to work in docs/<page>."""
+
+    def fix(match: re.Match) -> str:
+        target = match["target"]
+        if re.match(r"^([a-z]+:|/)", target):
+            return match[0]
+        path, _, anchor = target.partition("#")
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(source), path)) if path else source
+        path = posixpath.relpath(path, posixpath.dirname(page) or ".")
+        return f"{match['open']}{path}{'#' + anchor if anchor else ''}{match['close']}"
+
+    return LINK.sub(fix, markdown)
+
+
+def quick_reference_markdown(page: str = "quick-reference.md", level: int = 3) -> str:
+    """Every lesson's summary in course order, each under a heading linking to its lesson."""
+    out = []
+    for number, summary in enumerate(summaries(), 1):
+        link = posixpath.relpath(summary.page, posixpath.dirname(page) or ".")
+        out.append(
+            f"{'#' * level} {number}. {summary.title}\n\n"
+            f"{relink(summary.body, summary.page, page)}\n\n"
+            f"[Read lesson {number}: *{summary.title}*]({link}){{ .dh-lesson-link }}\n"
+        )
+    return "\n".join(out)
