@@ -217,4 +217,10 @@ def css_variables() -> str:
         "/* Generated from downhill.figures.PALETTE: edit the palette there. */\n"
         f":root, [data-md-color-scheme=\"default\"] {{\n{light}\n}}\n"
         f"[data-md-color-scheme=\"slate\"] {{\n{dark}\n}}\n"
+        "/* Paper is always light. */\n"
+        f"@media print {{\n  [data-md-color-scheme=\"slate\"] {{\n{indent(light)}\n  }}\n}}\n"
     )
+
+
+def indent(lines: str) -> str:
+    return "\n".join("  " + line for line in lines.split("\n"))
