@@ -17,7 +17,7 @@ export MPLBACKEND := Agg
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: serve test build bench lock clean
+.PHONY: serve test build bench notebooks lock clean
 
 $(READY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ build: $(READY)  ## the static site in site/
 
 bench: $(READY)  ## speed figures for the README
 	$(BIN)/python -m downhill.bench
+
+notebooks: $(READY)  ## rewrite notebooks/ (the lesson notebooks Colab opens) from the lessons
+	$(BIN)/python -m downhill.site.notebooks
 
 lock: $(READY)  ## re-pin constraints.txt to what is installed now
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt

@@ -71,6 +71,7 @@ class CourseFigure(Figure):
     """A matplotlib Figure whose printed form is its HTML for the page."""
 
     html: str | None = None
+    alt: str = ""
 
     def __str__(self) -> str:
         if self.html is None:
@@ -91,7 +92,7 @@ def figure(*, alt: str, caption: str = "", size: tuple[float, float] | None = No
     with mpl.rc_context(fname=STYLE):
         fig = CourseFigure(figsize=size or mpl.rcParams["figure.figsize"], layout="constrained")
         yield fig
-    fig.html = to_html(fig, alt=alt, caption=caption)
+    fig.html, fig.alt = to_html(fig, alt=alt, caption=caption), alt
     _unprinted[id(fig)] = alt
 
 

@@ -27,6 +27,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
 
 import importlib
 import logging
+import posixpath
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,9 @@ from downhill.site.failures import FenceFailures, error_message
 from downhill.site.fences import find_fences
 from downhill.site.generated import fill_generated
 from downhill.site.glossary import abbreviations, tidy_hover_terms
+from downhill.site.notebook_pages import lean, package_fingerprint
+from downhill.site.notebook_links import SERVED, add_actions, notebook_targets
+from downhill.site.notebooks import lesson_notebooks, site_of
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
@@ -58,7 +62,16 @@ def on_config(config):
     if failures not in logger.handlers:
         logger.addHandler(failures)
     add_glossary(config)
+    key_lab_cache_on_package(config)
     return config
+
+
+def key_lab_cache_on_package(config) -> None:
+    """Executed labs are cached per version of the package code, not per notebook only."""
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None:
+        root = Path(config.config_file_path).parent
+        jupyter.config["cache_dir"] = str(root / ".cache" / "mkdocs-jupyter" / package_fingerprint())
 
 
 def add_glossary(config) -> None:
@@ -96,7 +109,14 @@ def on_files(files, config):
     files.append(File.generated(config, MATHJAX_SRC, abs_src_path=str(tex_svg)))
     figures = importlib.import_module("downhill.figures")
     files.append(File.generated(config, COLORS_SRC, content=figures.css_variables()))
+    add_lesson_notebooks(files, config)
     return files
+
+
+def add_lesson_notebooks(files, config) -> None:
+    """Every lesson as a notebook, served at notebooks/<lesson>.ipynb."""
+    for name, text in lesson_notebooks(site_of(config)).items():
+        files.append(File.generated(config, f"{SERVED}/{name}", content=text))
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -152,6 +172,7 @@ def reset_matplotlib() -> None:
 
 
 def on_page_content(html, page, config, files):
+    html = lean_lab(html, page)
     problems = [error_message(report) for report in failures.take()]
     path = page_path(page, config)
     figures = importlib.import_module("downhill.figures")
@@ -165,3 +186,21 @@ def on_page_content(html, page, config, files):
 def hover_terms(html: str, path: str) -> str:
     """Hover explanations where they help; none on the glossary page itself."""
     return tidy_hover_terms(html, keep=path != GLOSSARY_PAGE)
+
+
+def on_post_page(output, page, config):
+    """Download and Colab buttons on every page that has a notebook (lessons, labs)."""
+    from mkdocs.utils import get_relative_url
+
+    targets = notebook_targets(page.file.src_uri, hasattr(page, "nb_url"), site_of(config))
+    if targets is None:
+        return output
+    path, colab = targets
+    if hasattr(page, "nb_url"):  # mkdocs-jupyter copies a lab's notebook beside its page
+        path = posixpath.join(posixpath.dirname(page.file.dest_uri), posixpath.basename(path))
+    return add_actions(output, get_relative_url(path, page.url or "."), colab)
+
+
+def lean_lab(html: str, page) -> str:
+    """Lab pages without JupyterLab's 600 KB of CSS and its CDN scripts (downhill.site.notebook_pages)."""
+    return lean(html) if hasattr(page, "nb_url") else html

@@ -1,0 +1,55 @@
+"""Lab pages (notebooks rendered by mkdocs-jupyter) made to fit the site.
+
+mkdocs-jupyter inlines JupyterLab's stylesheet (about 600 KB) and scripts
+(clipboard buttons, a MathJax 2 configuration, Mermaid from a CDN) into every
+notebook page. The site needs none of them: ``lean`` removes them and hands
+the page to the site's own machinery instead:
+
+* code cells become Material code blocks (its colours in light and dark, its copy button);
+* ``$...$`` and ``$$...$$`` in Markdown become arithmatex spans, typeset by the
+  site's own MathJax like every other page;
+* a few rules in downhill.css lay out cells and outputs.
+"""
+
+from __future__ import annotations
+
+import re
+
+SCRIPT = re.compile(r"<script\b.*?</script>\s*", re.S)
+STYLE = re.compile(r"<style\b.*?</style>\s*", re.S)
+CLIPBOARD = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', re.S)
+CLIPBOARD_TEXT = re.compile(r'<div (?:id="cell-\d+" )?class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S)
+CODE = re.compile(r'<div class="highlight-ipynb hl-(?P<lang>\w+)[^"]*"><pre><span></span>(?P<code>.*?)</pre>', re.S)
+VERBATIM = re.compile(r"(<pre\b.*?</pre>|<svg\b.*?</svg>|<code\b.*?</code>)", re.S)
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])")
+
+
+def lean(html: str) -> str:
+    for pattern in (SCRIPT, STYLE, CLIPBOARD, CLIPBOARD_TEXT):
+        html = pattern.sub("", html)
+    html = CODE.sub(lambda m: f'<div class="language-{m["lang"]} highlight"><pre><code>{m["code"]}</code></pre>', html)
+    return "".join(part if VERBATIM.fullmatch(part) else math(part) for part in VERBATIM.split(html))
+
+
+def math(html: str) -> str:
+    html = DISPLAY_MATH.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', html)
+    return INLINE_MATH.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', html)
+
+
+def package_fingerprint() -> str:
+    """A hash of the course package's code: what a lab's output depends on besides its own cells.
+
+    mkdocs-jupyter caches executed notebooks keyed on the notebook's bytes only;
+    keeping its cache in a folder named after this hash re-runs the labs
+    whenever the package changes, so a lab never shows what older code printed.
+    """
+    import hashlib
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".mplstyle") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
