@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from downhill.site.fences import expand_includes, find_fences, unindent_containers
-from downhill.site.hooks import tag_fences
+from downhill.site.hooks import front_matter_lines, tag_fences
 
 PAGE = '''# A page
 
@@ -71,6 +71,15 @@ def test_executed_fences_are_tagged_with_their_location():
     assert tagged[24] == '        ```python id="docs/page.md:25" exec="on"'
     assert tagged[16] == '    ```python'  # not executed: left alone
     assert 'id=' not in "\n".join(tagged[27:])  # the example in a code block: left alone
+
+
+def test_fence_locations_count_the_front_matter_lines():
+    source = "---\ndescription: A page with front matter.\n---\n\n" + PAGE
+    markdown = source.split("---\n", 2)[2]  # what MkDocs hands the hooks
+    offset = front_matter_lines(source, markdown)
+    assert offset == 3
+    tagged = tag_fences(markdown, "docs/page.md", offset)
+    assert 'id="docs/page.md:7"' in tagged and source.split("\n")[6].startswith("```python")
 
 
 def test_includes_expand_to_the_named_section(tmp_path: Path):

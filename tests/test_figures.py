@@ -77,6 +77,24 @@ def test_dense_artists_are_rasterized_to_keep_pages_light():
     assert len(html) < 150_000
 
 
+def test_big_scatter_plots_and_surfaces_are_rasterized():
+    rng = np.random.default_rng(0)
+    with figure(alt="Thirteen thousand dots on a diagonal") as fig:
+        fig.subplots().scatter(*rng.normal(size=(2, 13_002)), s=6)
+    assert "<image" in str(fig) and len(str(fig)) < 100_000
+    w1, w2 = np.meshgrid(np.linspace(-3, 3, 40), np.linspace(-3, 3, 40))
+    with figure(alt="A bowl drawn as a 3-D surface") as fig:
+        fig.add_subplot(projection="3d").plot_surface(w1, w2, w1**2 + w2**2)
+    assert "<image" in str(fig)
+
+
+def test_path_coordinates_keep_two_decimals():
+    with figure(alt="A sine curve") as fig:
+        fig.subplots().plot(np.linspace(0, 1, 50), np.sin(np.linspace(0, 6, 50)), color=COST)
+    paths = " ".join(re.findall(r'\sd="([^"]*)"', str(fig)))
+    assert paths and not re.search(r"\d\.\d{3}", paths)
+
+
 def test_figures_must_be_printed_after_their_block():
     figures.take_unprinted()
     with figure(alt="A figure that is drawn and forgotten") as fig:

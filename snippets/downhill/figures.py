@@ -36,6 +36,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.collections import Collection, LineCollection
 from matplotlib.figure import Figure
+from mpl_toolkits.mplot3d.art3d import Path3DCollection, Poly3DCollection
 
 STYLE = Path(__file__).with_name("downhill.mplstyle")
 
@@ -120,7 +121,7 @@ def to_svg(fig: Figure) -> str:
     """Render with the course style: deterministic, dense artists rasterized."""
     for ax in fig.axes:
         for artist in ax.get_children():
-            if isinstance(artist, Collection) and vertex_count(artist) > DENSE_VERTICES:
+            if isinstance(artist, Collection) and is_dense(artist):
                 artist.set_rasterized(True)
     buffer = io.StringIO()
     with mpl.rc_context(fname=STYLE):
@@ -128,8 +129,17 @@ def to_svg(fig: Figure) -> str:
     return buffer.getvalue()
 
 
+def is_dense(collection: Collection) -> bool:
+    """Surfaces, and collections drawing more than DENSE_VERTICES vertices."""
+    if isinstance(collection, (Poly3DCollection, Path3DCollection)):
+        return True  # their 2-D paths exist only once drawn: a surface is dense anyway
+    return vertex_count(collection) > DENSE_VERTICES
+
+
 def vertex_count(collection: Collection) -> int:
-    return sum(len(path.vertices) for path in collection.get_paths())
+    """Vertices drawn: a scatter repeats its marker's path at every offset."""
+    vertices = sum(len(path.vertices) for path in collection.get_paths())
+    return vertices * max(1, len(collection.get_offsets())) if len(collection.get_paths()) == 1 else vertices
 
 
 def inline_svg(svg: str, alt: str) -> str:
@@ -137,6 +147,7 @@ def inline_svg(svg: str, alt: str) -> str:
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
+    svg = PATH_DATA.sub(lambda path: ' d="' + LONG_NUMBER.sub(round_coordinate, path[1]) + '"', svg)
     # matplotlib names some clip paths after object addresses, which change from
     # run to run: number the ids in order of appearance, then prefix them with a
     # hash of the figure, so they are reproducible and unique to this figure.
@@ -156,6 +167,16 @@ def inline_svg(svg: str, alt: str) -> str:
         f'style="max-width: {width * 4 / 3:.0f}px" ',
         1,
     )
+
+
+# Path coordinates are in points: matplotlib writes six decimals; two are a
+# hundredth of a pixel, and they make dense figures a third lighter.
+PATH_DATA = re.compile(r'\sd="([^"]*)"')
+LONG_NUMBER = re.compile(r"-?\d+\.\d{3,}")
+
+
+def round_coordinate(number: re.Match) -> str:
+    return f"{float(number[0]):.2f}".rstrip("0").rstrip(".")
 
 
 def draw_digit(ax, pixels, title: str = "") -> None:

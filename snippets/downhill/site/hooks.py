@@ -13,7 +13,17 @@ Thin glue: each hook calls plain functions of `downhill.site` and
   variables come from the one palette in `downhill.figures`;
 * builds are reproducible: SOURCE_DATE_EPOCH defaults to the last commit's time;
 * ``DOWNHILL_PAGE=docs/lessons/x.md`` builds or serves that page alone (fast
-  edits; the tests use it to prove a page builds the same alone as with the rest).
+  edits; the tests use it to prove a page builds the same alone as with the rest);
+* fences run through `downhill.site.fence_cache`: a fence whose code, package
+  modules, data and dependencies are unchanged is not run again, and every build
+  ends with the execution report of `downhill.site.build_report`
+  (``DOWNHILL_EXEC=off`` builds without running any fence);
+* parts written once elsewhere fill their pages: the glossary (``snippets/glossary.yml``,
+  also the hover explanations on every page) and the lessons' summaries on the
+  quick reference (``downhill.site.generated``);
+* every lesson is served as a notebook built from its page, lessons and labs get
+  Download / Open in Colab buttons, and lab pages (mkdocs-jupyter) lose
+  JupyterLab's CSS and CDN scripts; executed labs are cached per package version.
 """
 
 from __future__ import annotations
@@ -35,25 +45,32 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
+from downhill.site import build_report
 from downhill.site.alt_text import missing_alt_text
 from downhill.site.failures import FenceFailures, error_message
+from downhill.site.fence_cache import FenceCache, cache_directory
 from downhill.site.fences import find_fences
 from downhill.site.generated import fill_generated
 from downhill.site.glossary import abbreviations, tidy_hover_terms
 from downhill.site.notebook_pages import lean, package_fingerprint
 from downhill.site.notebook_links import SERVED, add_actions, notebook_targets
 from downhill.site.notebooks import lesson_notebooks, site_of
+from downhill.site.svg_stash import stash, unstash
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
 GLOSSARY_PAGE = "docs/glossary.md"
 
 failures = FenceFailures()
+fences = FenceCache(Path())
+written: dict[str, str] = {}  # page path -> its HTML file in the site
+stashed: dict[str, list[str]] = {}  # page path -> its figures' SVG bodies
+log = logging.getLogger("mkdocs.hooks.downhill")
 
 
 def on_config(config):
     os.environ.setdefault("MPLBACKEND", "Agg")
-    os.environ.setdefault("SOURCE_DATE_EPOCH", last_commit_time(Path(config.config_file_path).parent))
+    os.environ.setdefault("SOURCE_DATE_EPOCH", last_commit_time(repo_root(config)))
     # markdown-exec logs through "mkdocs.plugins.markdown_exec.<module>". Its
     # failure warnings must exist even under `mkdocs build -q`, which silences
     # warnings: a quiet build would otherwise publish a traceback.
@@ -61,17 +78,25 @@ def on_config(config):
     logger.setLevel(logging.WARNING)
     if failures not in logger.handlers:
         logger.addHandler(failures)
+    import markdown_exec
+
+    fences.directory = cache_directory(repo_root(config))
+    fences.execute = os.environ.get("DOWNHILL_EXEC", "on") != "off"
+    markdown_exec.formatters["python"] = markdown_exec.formatters["py"] = fences.format
     add_glossary(config)
     key_lab_cache_on_package(config)
     return config
+
+
+def repo_root(config) -> Path:
+    return Path(config.config_file_path).parent
 
 
 def key_lab_cache_on_package(config) -> None:
     """Executed labs are cached per version of the package code, not per notebook only."""
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
-        root = Path(config.config_file_path).parent
-        jupyter.config["cache_dir"] = str(root / ".cache" / "mkdocs-jupyter" / package_fingerprint())
+        jupyter.config["cache_dir"] = str(repo_root(config) / ".cache" / "mkdocs-jupyter" / package_fingerprint())
 
 
 def add_glossary(config) -> None:
@@ -95,6 +120,8 @@ def on_pre_build(config):
     for name in [n for n in sys.modules if n.startswith("downhill.") and not n.startswith("downhill.site")]:
         del sys.modules[name]
     failures.take()
+    fences.new_build()
+    written.clear()
 
 
 def on_files(files, config):
@@ -120,9 +147,9 @@ def add_lesson_notebooks(files, config) -> None:
 
 
 def on_page_markdown(markdown, page, config, files):
-    reset_matplotlib()
     reset_exec_ids()
-    markdown = tag_fences(markdown, page_path(page, config))
+    fences.page = page_path(page, config)
+    markdown = tag_fences(markdown, fences.page, front_matter_lines(page.file.content_string, markdown))
     return generated_parts(markdown, page)
 
 
@@ -130,6 +157,11 @@ def generated_parts(markdown: str, page) -> str:
     """Glossary and lesson summaries, written once elsewhere (downhill.site.generated).
     After tag_fences: the page's own fences keep the line numbers of its source."""
     return fill_generated(markdown, page.file.src_uri)
+
+
+def front_matter_lines(source: str, markdown: str) -> int:
+    """How many lines MkDocs cut from the top of the page (its YAML front matter)."""
+    return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
 
 
 def reset_exec_ids() -> None:
@@ -148,27 +180,20 @@ def page_path_of(file, config) -> str:
     """The page's path from the repository root, e.g. docs/lessons/cost.md."""
     if not file.abs_src_path:
         return file.src_uri
-    return Path(file.abs_src_path).relative_to(Path(config.config_file_path).parent).as_posix()
+    return Path(file.abs_src_path).relative_to(repo_root(config)).as_posix()
 
 
-def tag_fences(markdown: str, path: str) -> str:
-    """Give every executed fence the id "docs/page.md:LINE" (its own id wins)."""
+def tag_fences(markdown: str, path: str, offset: int = 0) -> str:
+    """Give every executed fence the id "docs/page.md:LINE" (its own id wins);
+    offset is the number of page lines above the markdown (front matter)."""
     lines = markdown.split("\n")
     for fence in find_fences(markdown):
         if fence.executes and "id=" not in fence.info:
             index = fence.line - 1
             language = fence.language
             head, sep, tail = lines[index].partition(language)
-            lines[index] = f'{head}{sep} id="{path}:{fence.line}"{tail}'
+            lines[index] = f'{head}{sep} id="{path}:{fence.line + offset}"{tail}'
     return "\n".join(lines)
-
-
-def reset_matplotlib() -> None:
-    import matplotlib
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-    matplotlib.rcdefaults()
 
 
 def on_page_content(html, page, config, files):
@@ -177,6 +202,7 @@ def on_page_content(html, page, config, files):
     path = page_path(page, config)
     figures = importlib.import_module("downhill.figures")
     problems += [f"{path}: a figure was drawn but never printed: print(fig) (alt: {alt!r})" for alt in figures.take_unprinted()]
+    html, stashed[path] = stash(html)
     problems += [f"{path}: {message}" for message in missing_alt_text(html)]
     if problems:
         raise PluginError("\n".join(problems))
@@ -188,7 +214,18 @@ def hover_terms(html: str, path: str) -> str:
     return tidy_hover_terms(html, keep=path != GLOSSARY_PAGE)
 
 
+def lean_lab(html: str, page) -> str:
+    """Lab pages without JupyterLab's 600 KB of CSS and its CDN scripts (downhill.site.notebook_pages)."""
+    return lean(html) if hasattr(page, "nb_url") else html
+
+
 def on_post_page(output, page, config):
+    path = page_path(page, config)
+    written[path] = page.file.abs_dest_path
+    return notebook_buttons(unstash(output, stashed.pop(path, [])), page, config)
+
+
+def notebook_buttons(output: str, page, config) -> str:
     """Download and Colab buttons on every page that has a notebook (lessons, labs)."""
     from mkdocs.utils import get_relative_url
 
@@ -201,6 +238,13 @@ def on_post_page(output, page, config):
     return add_actions(output, get_relative_url(path, page.url or "."), colab)
 
 
-def lean_lab(html: str, page) -> str:
-    """Lab pages without JupyterLab's 600 KB of CSS and its CDN scripts (downhill.site.notebook_pages)."""
-    return lean(html) if hasattr(page, "nb_url") else html
+def on_post_build(config):
+    """Report each page's fences and weight; fill in the contributors' report page."""
+    sizes = {page: Path(dest).stat().st_size for page, dest in written.items()}
+    rows = build_report.page_rows(fences.records, sizes)
+    build_report.save(rows, fences.directory.parent / "build-report.json")
+    log.info("Fences run and cached, per page:\n%s", build_report.as_text(rows))
+    for page, dest in written.items():
+        html = Path(dest).read_text(encoding="utf8")
+        if build_report.PLACEHOLDER in html:
+            Path(dest).write_text(html.replace(build_report.PLACEHOLDER, build_report.as_html(rows)), encoding="utf8")

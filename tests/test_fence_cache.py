@@ -1,0 +1,129 @@
+"""The fence cache reruns a fence when its code, the package modules it imports,
+its data or its dependencies change, and only then; it never serves a damaged entry."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from markdown_exec import ExecutionError
+
+from downhill.site import fence_cache
+from downhill.site.bench import build, copy_project, edit_sentence
+from downhill.site.fence_cache import FenceCache
+
+FENCES = {
+    "descent": "import numpy as np\nfrom downhill.descent import get_function\nprint(get_function('parabola').value(np.array([3.0])))",
+    "data": "from downhill import experiments\nprint('experiments')",
+    "plain": "print(2 + 2)",
+    "numpy": "import numpy as np\nprint(np.arange(3))",
+}
+
+
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    """A copy of the package whose files the tests may edit; a fresh cache."""
+    copy = tmp_path / "downhill"
+    shutil.copytree(fence_cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fence_cache, "PACKAGE_DIR", copy)
+    return copy
+
+
+def run_all(cache: FenceCache, fences=FENCES) -> set[str]:
+    """Run every fence as one build does; return the names of those that ran."""
+    cache.new_build()
+    for name, code in fences.items():
+        cache.run(code, id=f"docs/page.md:{name}")
+    return {record.fence.split(":")[1] for record in cache.records if not record.cached}
+
+
+def test_unchanged_fences_come_from_the_cache(package, tmp_path):
+    cache = FenceCache(tmp_path / "fences")
+    assert run_all(cache) == set(FENCES)
+    assert run_all(cache) == set()
+    assert [r.cached for r in cache.records] == [True] * len(FENCES)
+
+
+def test_a_fence_reruns_when_its_own_code_changes(package, tmp_path):
+    cache = FenceCache(tmp_path / "fences")
+    run_all(cache)
+    assert run_all(cache, {**FENCES, "plain": "print(2 + 3)"}) == {"plain"}
+
+
+def test_editing_a_module_reruns_the_fences_that_import_it(package, tmp_path):
+    cache = FenceCache(tmp_path / "fences")
+    run_all(cache)
+    with (package / "descent.py").open("a") as module:
+        module.write("\n# an edit\n")
+    assert run_all(cache) == {"descent"}
+    with (package / "network.py").open("a") as module:  # experiments imports training, which imports it
+        module.write("\n# an edit\n")
+    assert run_all(cache) == {"data"}
+
+
+def test_new_data_reruns_the_fences_that_read_it(package, tmp_path, monkeypatch):
+    cache = FenceCache(tmp_path / "fences")
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    digits = {"x_train": np.zeros((2, 28, 28), np.uint8), "y_train": np.zeros(2, np.uint8),
+              "x_test": np.zeros((1, 28, 28), np.uint8), "y_test": np.zeros(1, np.uint8)}
+    np.savez(folder / "mnist.npz", **digits)
+    monkeypatch.setenv("DOWNHILL_MNIST_DIR", str(folder))
+    run_all(cache)
+    assert run_all(cache) == set()
+    digits["y_test"] = np.ones(1, np.uint8)
+    np.savez(folder / "mnist.npz", **digits)
+    assert run_all(cache) == {"data"}
+
+
+def test_a_new_dependency_version_reruns_the_fences_that_import_it(package, tmp_path, monkeypatch):
+    cache = FenceCache(tmp_path / "fences")
+    run_all(cache)
+    real = fence_cache.distribution.__wrapped__
+
+    def upgraded(name):
+        found = real(name)
+        return (found[0], found[1] + ".post1", found[2]) if found and found[0] == "numpy" else found
+
+    monkeypatch.setattr(fence_cache, "distribution", fence_cache.cache(upgraded))
+    assert run_all(cache) == {"descent", "data", "numpy"}  # all but the fence with no import
+
+
+def test_a_damaged_entry_is_rebuilt_not_served(package, tmp_path):
+    cache = FenceCache(tmp_path / "fences")
+    run_all(cache)
+    tampered = cache.path(fence_cache.fence_key(FENCES["plain"]))
+    tampered.write_text(tampered.read_text().replace('"output": "4\\n"', '"output": "5\\n"'))
+    truncated = cache.path(fence_cache.fence_key(FENCES["numpy"]))
+    truncated.write_text(truncated.read_text()[:20])
+    assert run_all(cache) == {"plain", "numpy"}
+    assert [r for r in cache.records if r.fence.endswith("plain")][0].output_bytes == 2
+    cache.new_build()
+    assert cache.run(FENCES["plain"], id="docs/page.md:plain") == "4\n"
+    assert cache.records[-1].cached
+
+
+def test_a_fence_that_raises_stores_nothing_and_names_its_line(package, tmp_path):
+    cache = FenceCache(tmp_path / "fences")
+    with pytest.raises(ExecutionError, match=r'File "<code block: id docs/page.md:7>", line 2'):
+        cache.run("x = 1\n1 / 0", id="docs/page.md:7")
+    assert not list((tmp_path / "fences").rglob("*.json"))
+
+
+def test_builds_without_execution_run_nothing(package, tmp_path):
+    cache = FenceCache(tmp_path / "fences", execute=False)
+    assert cache.run("raise SystemExit('never')", id="docs/page.md:1") == ""
+
+
+@pytest.mark.slow
+def test_a_site_rebuild_reruns_only_what_an_edit_affects(tmp_path):
+    project = copy_project(tmp_path)
+    page = {"DOWNHILL_PAGE": "docs/index.md"}
+    first = build(project, **page)
+    assert first["fences"] >= 1 and first["ran"] == first["fences"]
+    edit_sentence(project, 0, page="docs/index.md")
+    assert build(project, **page)["ran"] == 0
+    with (project / "snippets/downhill/figures.py").open("a") as module:
+        module.write("\n# an edit\n")
+    assert build(project, **page)["ran"] == first["fences"]  # the home page's fence draws a figure
