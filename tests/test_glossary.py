@@ -9,7 +9,7 @@ import pytest
 
 from downhill.data import load_digits
 from downhill.network import SIZES
-from downhill.site.glossary import Term, abbreviations, load_terms, tidy_hover_terms
+from downhill.site.glossary import Term, abbreviations, explains_on_hover, load_terms, tidy_hover_terms
 from downhill.training import BATCH_SIZE
 
 REQUIRED = [
@@ -44,6 +44,18 @@ def test_every_spelling_gets_the_same_explanation():
     abbr = abbreviations([Term("learning rate", "Step size.", "x.md", ("learning rates",))])
     assert abbr == {"learning rate": "Step size.", "Learning rate": "Step size.", "learning rates": "Step size.",
                     "Learning rates": "Step size."}
+
+
+def test_only_lessons_and_the_quick_reference_explain_on_hover():
+    assert explains_on_hover("docs/lessons/cost.md") and explains_on_hover("quick-reference.md")
+    assert not explains_on_hover("docs/glossary.md") and not explains_on_hover("lessons/index.md")
+    assert not explains_on_hover("docs/further-reading.md")
+
+
+@pytest.mark.slow
+def test_no_hover_outside_the_lessons(site):
+    for page in ("glossary", "further-reading", "contributing", "labs"):
+        assert "<abbr" not in (site / page / "index.html").read_text(encoding="utf8"), page
 
 
 def test_tidy_keeps_one_hover_per_term_per_section_and_none_in_headings_or_links():

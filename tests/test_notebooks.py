@@ -151,3 +151,23 @@ def test_a_lab_page_ran_and_is_lean(site, lab):
     markdown = "".join(c.source for c in nbformat.read(ROOT / "docs" / lab, as_version=4).cells if c.cell_type == "markdown")
     if "$" in markdown:  # maths is typeset by the site's MathJax, like every page
         assert '<span class="arithmatex">\\(' in built and "$" not in re.sub(r"<(pre|svg|code)\b.*?</\1>", "", built, flags=re.S)
+
+
+def test_lean_keeps_the_notebook_and_drops_jupyterlab_s_baggage():
+    from downhill.site.notebook_pages import lean
+
+    page = (
+        '<script src="https://cdn.example/mermaid.js"></script><style type="text/css">.jp-X{}</style>'
+        '<div class="jp-Cell" tabindex="0"><div class="zeroclipboard-container"><clipboard-copy for="cell-1">'
+        '<svg aria-hidden="true"></svg></clipboard-copy></div>'
+        '<div class="highlight-ipynb hl-python"><pre><span></span><span class="n">x</span> = 1</pre></div>'
+        '<div class="clipboard-copy-txt" id="cell-1">x = 1</div>'
+        '<p>With $\\eta = 1$ and</p>\n<p>$$C = w^2$$</p><pre>cost $5 and $6</pre></div>'
+    )
+    lean_page = lean(page)
+    for gone in ("<script", "<style", "clipboard", "tabindex", "aria-hidden"):
+        assert gone not in lean_page
+    assert '<div class="language-python highlight"><pre><code><span class="n">x</span> = 1</code></pre>' in lean_page
+    assert '<span class="arithmatex">\\(\\eta = 1\\)</span>' in lean_page
+    assert '<div class="arithmatex">\\[C = w^2\\]</div>' in lean_page
+    assert "<pre>cost $5 and $6</pre>" in lean_page

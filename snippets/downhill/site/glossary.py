@@ -3,7 +3,7 @@
 ``snippets/glossary.yml`` lists the course's terms. From it come
 
 * the Glossary page (``glossary_markdown``, printed by a fence in docs/glossary.md);
-* the hover explanations on every page: ``abbreviations`` feeds Python-Markdown's
+* the hover explanations in the lessons: ``abbreviations`` feeds Python-Markdown's
   ``abbr`` extension (its ``glossary`` option, set by the site hooks), which wraps
   each occurrence in ``<abbr title="...">``, and ``tidy_hover_terms`` then keeps
   only the helpful ones: not in headings or links, and once per term per section.
@@ -79,6 +79,13 @@ def lesson_title(target: str) -> str:
     page = SOURCE.parents[1] / "docs" / target.split("#")[0]
     heading = re.search(r"^# (.+)$", page.read_text(encoding="utf8"), re.M)
     return f"*{heading[1].split(':')[0]}*" if heading else target
+
+
+def explains_on_hover(page: str) -> bool:
+    """Pages whose terms are explained on hover: the lessons and the quick reference
+    (docs/-relative or repository paths). Elsewhere a dotted underline is noise."""
+    page = page.removeprefix("docs/")
+    return (page.startswith("lessons/") and page != "lessons/index.md") or page == "quick-reference.md"
 
 
 ABBR = re.compile(r'<abbr title="(?P<title>[^"]*)">(?P<text>.*?)</abbr>', re.S)

@@ -19,7 +19,7 @@ Thin glue: each hook calls plain functions of `downhill.site` and
   ends with the execution report of `downhill.site.build_report`
   (``DOWNHILL_EXEC=off`` builds without running any fence);
 * parts written once elsewhere fill their pages: the glossary (``snippets/glossary.yml``,
-  also the hover explanations on every page) and the lessons' summaries on the
+  also the hover explanations in the lessons) and the lessons' summaries on the
   quick reference (``downhill.site.generated``);
 * every lesson is served as a notebook built from its page, lessons and labs get
   Download / Open in Colab buttons, and lab pages (mkdocs-jupyter) lose
@@ -51,7 +51,7 @@ from downhill.site.failures import FenceFailures, error_message
 from downhill.site.fence_cache import FenceCache, cache_directory
 from downhill.site.fences import find_fences
 from downhill.site.generated import fill_generated
-from downhill.site.glossary import abbreviations, tidy_hover_terms
+from downhill.site.glossary import abbreviations, explains_on_hover, tidy_hover_terms
 from downhill.site.notebook_pages import lean, package_fingerprint
 from downhill.site.notebook_links import SERVED, add_actions, notebook_targets
 from downhill.site.notebooks import lesson_notebooks, site_of
@@ -59,7 +59,6 @@ from downhill.site.svg_stash import stash, unstash
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
-GLOSSARY_PAGE = "docs/glossary.md"
 
 failures = FenceFailures()
 fences = FenceCache(Path())
@@ -210,8 +209,8 @@ def on_page_content(html, page, config, files):
 
 
 def hover_terms(html: str, path: str) -> str:
-    """Hover explanations where they help; none on the glossary page itself."""
-    return tidy_hover_terms(html, keep=path != GLOSSARY_PAGE)
+    """Hover explanations where they help: in the lessons and the quick reference."""
+    return tidy_hover_terms(html, keep=explains_on_hover(path))
 
 
 def lean_lab(html: str, page) -> str:

@@ -19,6 +19,7 @@ SCRIPT = re.compile(r"<script\b.*?</script>\s*", re.S)
 STYLE = re.compile(r"<style\b.*?</style>\s*", re.S)
 CLIPBOARD = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', re.S)
 CLIPBOARD_TEXT = re.compile(r'<div (?:id="cell-\d+" )?class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S)
+FOCUSABLE = re.compile(r'(<div class="jp-[^"]*"[^>]*?)\s+tabindex="0"')  # cells are not controls: keep Tab for links
 CODE = re.compile(r'<div class="highlight-ipynb hl-(?P<lang>\w+)[^"]*"><pre><span></span>(?P<code>.*?)</pre>', re.S)
 VERBATIM = re.compile(r"(<pre\b.*?</pre>|<svg\b.*?</svg>|<code\b.*?</code>)", re.S)
 DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
@@ -28,6 +29,7 @@ INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])")
 def lean(html: str) -> str:
     for pattern in (SCRIPT, STYLE, CLIPBOARD, CLIPBOARD_TEXT):
         html = pattern.sub("", html)
+    html = FOCUSABLE.sub(r"\1", html)
     html = CODE.sub(lambda m: f'<div class="language-{m["lang"]} highlight"><pre><code>{m["code"]}</code></pre>', html)
     return "".join(part if VERBATIM.fullmatch(part) else math(part) for part in VERBATIM.split(html))
 
