@@ -118,7 +118,7 @@ def test_the_build_report_lists_every_page_and_its_fences(site):
     report = (site / BUILD_REPORT).read_text(encoding="utf8")
     rows = re.findall(r"<tr><td>(docs/[^<]+)</td><td>(\d+)</td><td>(\d+)</td>", report)
     pages = {page for page, _, _ in rows}
-    assert pages == {p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    assert pages == {p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*") if p.suffix in (".md", ".ipynb")}
     assert sum(int(fences) for _, fences, _ in rows) > 50
     assert re.search(r"docs/lessons/[\w-]+\.md:\d+ \(\d+\.\d\d s\)", report)  # a slowest fence
 
