@@ -54,7 +54,7 @@ from downhill.site.generated import fill_generated
 from downhill.site.glossary import abbreviations, explains_on_hover, tidy_hover_terms
 from downhill.site.notebook_pages import lean, package_fingerprint
 from downhill.site.notebook_links import SERVED, add_actions, notebook_targets
-from downhill.site.notebooks import lesson_notebooks, site_of
+from downhill.site.notebooks import has_notebooks, lesson_notebooks, site_of
 from downhill.site.svg_stash import stash, unstash
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
@@ -141,6 +141,8 @@ def on_files(files, config):
 
 def add_lesson_notebooks(files, config) -> None:
     """Every lesson as a notebook, served at notebooks/<lesson>.ipynb."""
+    if not has_notebooks(config):
+        return
     for name, text in lesson_notebooks(site_of(config)).items():
         files.append(File.generated(config, f"{SERVED}/{name}", content=text))
 
@@ -228,6 +230,8 @@ def notebook_buttons(output: str, page, config) -> str:
     """Download and Colab buttons on every page that has a notebook (lessons, labs)."""
     from mkdocs.utils import get_relative_url
 
+    if not has_notebooks(config):
+        return output
     targets = notebook_targets(page.file.src_uri, hasattr(page, "nb_url"), site_of(config))
     if targets is None:
         return output

@@ -59,6 +59,11 @@ class Site:
         return f"https://colab.research.google.com/github/{github}/blob/{self.branch}/{repo_path}"
 
 
+def has_notebooks(config) -> bool:
+    """Whether a MkDocs config is the course's own site (its lessons, a site and repo address)."""
+    return Path(config["docs_dir"]).resolve() == DOCS.resolve() and bool(config.get("site_url") and config.get("repo_url"))
+
+
 def site_of(config) -> Site:
     """Site facts from the MkDocs config: site_url, repo_url, and the branch in edit_uri."""
     edit_uri = config.get("edit_uri") or "edit/main/docs/"
