@@ -37,6 +37,7 @@ build: $(READY)  ## the static site in site/
 
 bench: $(READY)  ## speed figures for the README
 	$(BIN)/python -m downhill.bench
+	$(BIN)/python -m downhill.site.bench
 
 lock: $(READY)  ## re-pin constraints.txt to what is installed now
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt

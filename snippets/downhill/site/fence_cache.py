@@ -176,7 +176,7 @@ def fence_key(code: str) -> str:
         outside |= set(top_level(module_imports(module)))
     identity = {
         "format": FORMAT,
-        "code": code,
+        "code": code.strip("\n"),
         "modules": {module: file_digest(module_file(module)) for module in sorted(modules)},
         "resources": {p.name: file_digest(p) for p in resource_files()} if modules else {},
         "data": data_digest() if f"{PACKAGE}.data" in modules else "",

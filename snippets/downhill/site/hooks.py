@@ -43,6 +43,7 @@ from downhill.site.alt_text import missing_alt_text
 from downhill.site.failures import FenceFailures, error_message
 from downhill.site.fence_cache import FenceCache, cache_directory
 from downhill.site.fences import find_fences
+from downhill.site.prefetch import prefetch
 from downhill.site.svg_stash import stash, unstash
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
@@ -109,6 +110,12 @@ def on_files(files, config):
     files.append(File.generated(config, MATHJAX_SRC, abs_src_path=str(tex_svg)))
     figures = importlib.import_module("downhill.figures")
     files.append(File.generated(config, COLORS_SRC, content=figures.css_variables()))
+    if fences.execute and os.environ.get("DOWNHILL_PREFETCH", "on") != "off":
+        pages = {page_path_of(file, config): Path(file.abs_src_path).read_text(encoding="utf8")
+                 for file in files.documentation_pages() if file.src_uri.endswith(".md")}
+        ran = prefetch(pages, fences, repo_root(config) / "snippets")
+        if ran:
+            log.info("Ran %d uncached fences ahead of the pages, on %d cores", ran, os.cpu_count())
     return files
 
 
