@@ -36,20 +36,25 @@ def missing_fences(pages: dict[str, str], cache: FenceCache, snippets: Path) -> 
 
 
 def prefetch(pages: dict[str, str], cache: FenceCache, snippets: Path, workers: int | None = None) -> int:
-    """Fill the cache for these pages with a pool of processes; return how many ran."""
+    """Fill the cache for these pages with a pool of processes; return how many ran.
+
+    The keys of the fences it ran go to ``cache.ran_ahead``, so the build report
+    counts them as run in this build, not as found in the cache."""
     missing = missing_fences(pages, cache, snippets)
     workers = min(workers or os.cpu_count() or 1, len(missing))
     if workers < 2:
         return 0  # one process would be no faster than the build itself
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        list(pool.map(store, [cache.directory] * len(missing), *zip(*missing)))
+        keys = list(pool.map(store, [cache.directory] * len(missing), *zip(*missing)))
+    cache.ran_ahead |= {key for key in keys if key}
     return len(missing)
 
 
-def store(directory: Path, fence: str, code: str) -> bool:
-    """In a worker: run one fence into the cache (a failure stores nothing)."""
+def store(directory: Path, fence: str, code: str) -> str:
+    """In a worker: run one fence into the cache; its key, or "" if it failed."""
+    cache = FenceCache(directory)
     try:
-        FenceCache(directory).run(code, id=fence)
+        cache.run(code, id=fence)
     except Exception:  # noqa: BLE001 - the build will run it and report it
-        return False
-    return True
+        return ""
+    return fence_key(code)
