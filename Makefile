@@ -37,6 +37,7 @@ build: $(READY)  ## the static site in site/
 
 bench: $(READY)  ## speed figures for the README
 	$(BIN)/python -m downhill.bench
+	$(BIN)/python -m downhill.site.bench
 
 notebooks: $(READY)  ## rewrite notebooks/ (the lesson notebooks Colab opens) from the lessons
 	$(BIN)/python -m downhill.site.notebooks

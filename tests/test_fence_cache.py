@@ -12,6 +12,7 @@ from markdown_exec import ExecutionError
 from downhill.site import fence_cache
 from downhill.site.bench import build, copy_project, edit_sentence
 from downhill.site.fence_cache import FenceCache
+from downhill.site.prefetch import missing_fences, prefetch
 
 FENCES = {
     "descent": "import numpy as np\nfrom downhill.descent import get_function\nprint(get_function('parabola').value(np.array([3.0])))",
@@ -114,6 +115,42 @@ def test_a_fence_that_raises_stores_nothing_and_names_its_line(package, tmp_path
 def test_builds_without_execution_run_nothing(package, tmp_path):
     cache = FenceCache(tmp_path / "fences", execute=False)
     assert cache.run("raise SystemExit('never')", id="docs/page.md:1") == ""
+
+
+PAGE = """# A page
+
+```python exec="on"
+print(2 + 2)
+```
+
+!!! note "Nested"
+
+    ```python exec="on"
+    print(3 + 3)
+    ```
+
+```python exec="on"
+raise ValueError("broken")
+```
+
+```python
+print("shown, never run")
+```
+"""
+
+
+def test_uncached_fences_run_ahead_in_a_pool_and_failures_store_nothing(tmp_path):
+    cache = FenceCache(tmp_path / "fences")
+    pages = {"docs/page.md": PAGE}
+    assert [fence for fence, _ in missing_fences(pages, cache, tmp_path)] == [
+        "docs/page.md:3", "docs/page.md:9", "docs/page.md:13"]
+    assert prefetch(pages, cache, tmp_path, workers=2) == 3
+    assert [fence for fence, _ in missing_fences(pages, cache, tmp_path)] == ["docs/page.md:13"]
+    assert cache.run("print(3 + 3)\n", id="docs/page.md:9") == "6\n"
+    assert not cache.records[-1].cached  # the pool ran it for this build: reported as run
+    cache.new_build()
+    cache.run("print(3 + 3)\n", id="docs/page.md:9")
+    assert cache.records[-1].cached
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ The cache lives in ``.cache/downhill/`` at the repository root (or in
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import inspect
@@ -26,6 +27,11 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: experiments may then be computed twice, never wrongly
+    fcntl = None
 
 PACKAGE = Path(__file__).resolve().parent
 # The modules whose code decides what an experiment computes. Figures and the
@@ -99,10 +105,23 @@ def cached(experiment):
         key = f"{experiment.__name__}-{cache_key(experiment, arguments)}"
         path = cache_dir() / f"{key}.pickle"
         if not path.exists():
-            write_atomically(path, pickle.dumps(experiment(**arguments), protocol=pickle.HIGHEST_PROTOCOL))
+            with exclusive(path.with_suffix(".lock")):  # parallel builds compute it once
+                if not path.exists():
+                    result = experiment(**arguments)
+                    write_atomically(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         return pickle.loads(path.read_bytes())
 
     return run
+
+
+@contextlib.contextmanager
+def exclusive(lock: Path):
+    """Hold an exclusive lock on a file (no-op where fcntl does not exist)."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        if fcntl:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def write_atomically(path: Path, data: bytes) -> None:

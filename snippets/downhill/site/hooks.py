@@ -55,6 +55,7 @@ from downhill.site.glossary import abbreviations, explains_on_hover, tidy_hover_
 from downhill.site.notebook_pages import lean, package_fingerprint
 from downhill.site.notebook_links import SERVED, add_actions, notebook_targets
 from downhill.site.notebooks import has_notebooks, lesson_notebooks, site_of
+from downhill.site.prefetch import prefetch
 from downhill.site.svg_stash import stash, unstash
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
@@ -135,6 +136,12 @@ def on_files(files, config):
     files.append(File.generated(config, MATHJAX_SRC, abs_src_path=str(tex_svg)))
     figures = importlib.import_module("downhill.figures")
     files.append(File.generated(config, COLORS_SRC, content=figures.css_variables()))
+    if fences.execute and os.environ.get("DOWNHILL_PREFETCH", "on") != "off":
+        pages = {page_path_of(file, config): Path(file.abs_src_path).read_text(encoding="utf8")
+                 for file in files.documentation_pages() if file.src_uri.endswith(".md")}
+        ran = prefetch(pages, fences, repo_root(config) / "snippets")
+        if ran:
+            log.info("Ran %d uncached fences ahead of the pages, on %d cores", ran, os.cpu_count())
     add_lesson_notebooks(files, config)
     return files
 
