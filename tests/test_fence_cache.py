@@ -164,3 +164,25 @@ def test_a_site_rebuild_reruns_only_what_an_edit_affects(tmp_path):
     with (project / "snippets/downhill/figures.py").open("a") as module:
         module.write("\n# an edit\n")
     assert build(project, **page)["ran"] == first["fences"]  # the home page's fence draws a figure
+
+
+def test_labs_rerun_for_code_edits_not_for_prose_edits(tmp_path, monkeypatch):
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    from downhill.site.lab_cache import cache_execution
+
+    monkeypatch.setattr(ExecutePreprocessor, "preprocess", ExecutePreprocessor.preprocess)  # restored after
+    cache = FenceCache(tmp_path / "fences")
+    cache_execution(cache)
+
+    def execute(prose: str, code: str):
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(prose),
+                                                   nbformat.v4.new_code_cell(code)])
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        ExecutePreprocessor(allow_errors=False).preprocess(notebook, {"metadata": {"path": str(tmp_path)}})
+        return notebook.cells[1].outputs[0]["text"], cache.records[-1].cached
+
+    assert execute("# A lab", "print(6 * 7)") == ("42\n", False)
+    assert execute("# A lab, reworded", "print(6 * 7)") == ("42\n", True)
+    assert execute("# A lab, reworded", "print(6 * 8)") == ("48\n", False)

@@ -195,7 +195,8 @@ def fence_key(code: str) -> str:
 def imports(code: str, module: str = "") -> set[str]:
     """Dotted names the code imports (relative imports resolved against module)."""
     names = set()
-    for node in ast.walk(ast.parse(code)):
+    python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.split("\n"))
+    for node in ast.walk(ast.parse(python)):  # (IPython's %magic and !shell lines left out)
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):

@@ -52,7 +52,8 @@ from downhill.site.fence_cache import FenceCache, cache_directory
 from downhill.site.fences import find_fences
 from downhill.site.generated import fill_generated
 from downhill.site.glossary import abbreviations, explains_on_hover, tidy_hover_terms
-from downhill.site.notebook_pages import lean, package_fingerprint
+from downhill.site.lab_cache import cache_execution
+from downhill.site.notebook_pages import lean
 from downhill.site.notebook_links import SERVED, add_actions, notebook_targets
 from downhill.site.notebooks import has_notebooks, lesson_notebooks, site_of
 from downhill.site.prefetch import prefetch
@@ -84,7 +85,7 @@ def on_config(config):
     fences.execute = os.environ.get("DOWNHILL_EXEC", "on") != "off"
     markdown_exec.formatters["python"] = markdown_exec.formatters["py"] = fences.format
     add_glossary(config)
-    key_lab_cache_on_package(config)
+    cache_lab_runs(config)
     return config
 
 
@@ -92,11 +93,16 @@ def repo_root(config) -> Path:
     return Path(config.config_file_path).parent
 
 
-def key_lab_cache_on_package(config) -> None:
-    """Executed labs are cached per version of the package code, not per notebook only."""
+def cache_lab_runs(config) -> None:
+    """Labs execute through the fence cache (downhill.site.lab_cache), not
+    mkdocs-jupyter's own, which would keep a lab whose package code changed."""
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
-        jupyter.config["cache_dir"] = str(repo_root(config) / ".cache" / "mkdocs-jupyter" / package_fingerprint())
+        jupyter.config["cache"] = False
+        if fences.execute:
+            cache_execution(fences)
+        else:
+            jupyter.config["execute"] = False
 
 
 def add_glossary(config) -> None:
@@ -139,9 +145,10 @@ def on_files(files, config):
     if fences.execute and os.environ.get("DOWNHILL_PREFETCH", "on") != "off":
         pages = {page_path_of(file, config): Path(file.abs_src_path).read_text(encoding="utf8")
                  for file in files.documentation_pages() if file.src_uri.endswith(".md")}
-        ran = prefetch(pages, fences, repo_root(config) / "snippets")
+        labs = [file.abs_src_path for file in files.documentation_pages() if file.src_uri.endswith(".ipynb")]
+        ran = prefetch(pages, fences, repo_root(config) / "snippets", labs=labs)
         if ran:
-            log.info("Ran %d uncached fences ahead of the pages, on %d cores", ran, os.cpu_count())
+            log.info("Ran %d uncached fences and labs ahead of the pages, on %d cores", ran, os.cpu_count())
     add_lesson_notebooks(files, config)
     return files
 
@@ -152,6 +159,11 @@ def add_lesson_notebooks(files, config) -> None:
         return
     for name, text in lesson_notebooks(site_of(config)).items():
         files.append(File.generated(config, f"{SERVED}/{name}", content=text))
+
+
+def on_pre_page(page, config, files):
+    fences.page = page_path(page, config)  # labs (notebooks) have no markdown step
+    return page
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -38,20 +38,3 @@ def math(html: str) -> str:
     html = DISPLAY_MATH.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', html)
     return INLINE_MATH.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', html)
 
-
-def package_fingerprint() -> str:
-    """A hash of the course package's code: what a lab's output depends on besides its own cells.
-
-    mkdocs-jupyter caches executed notebooks keyed on the notebook's bytes only;
-    keeping its cache in a folder named after this hash re-runs the labs
-    whenever the package changes, so a lab never shows what older code printed.
-    """
-    import hashlib
-    from pathlib import Path
-
-    package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".mplstyle") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]

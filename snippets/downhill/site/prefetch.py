@@ -5,7 +5,7 @@ core of the machine. Before the pages render, `prefetch` finds every executed
 fence of the pages being built (as fences.py reads them, includes expanded),
 keeps those the fence cache has no entry for, and runs them in a pool of
 processes that store their outputs in the cache. The build then finds every
-entry ready. A fence that fails in the pool stores nothing: the build runs it
+entry ready. Lab notebooks (downhill.site.lab_cache) run in the same pool. A fence that fails in the pool stores nothing: the build runs it
 again itself and reports the error at its page line as usual.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from downhill.site.fence_cache import FenceCache, fence_key
 from downhill.site.fences import expand_includes, find_fences
+from downhill.site.lab_cache import notebook_code, run_notebook
 
 
 def missing_fences(pages: dict[str, str], cache: FenceCache, snippets: Path) -> list[tuple[str, str]]:
@@ -35,19 +36,29 @@ def missing_fences(pages: dict[str, str], cache: FenceCache, snippets: Path) -> 
     return missing
 
 
-def prefetch(pages: dict[str, str], cache: FenceCache, snippets: Path, workers: int | None = None) -> int:
-    """Fill the cache for these pages with a pool of processes; return how many ran.
+def missing_labs(labs: list[str], cache: FenceCache) -> list[str]:
+    """The lab notebooks (paths) whose execution is not cached."""
+    import nbformat
 
-    The keys of the fences it ran go to ``cache.ran_ahead``, so the build report
+    return [path for path in labs
+            if not cache.path(fence_key(notebook_code(nbformat.read(path, as_version=4)))).exists()]
+
+
+def prefetch(pages: dict[str, str], cache: FenceCache, snippets: Path, workers: int | None = None,
+             labs: list[str] = ()) -> int:
+    """Fill the cache for these pages and labs with a pool of processes; return how many ran.
+
+    The keys of what it ran go to ``cache.ran_ahead``, so the build report
     counts them as run in this build, not as found in the cache."""
-    missing = missing_fences(pages, cache, snippets)
-    workers = min(workers or os.cpu_count() or 1, len(missing))
+    fences, notebooks = missing_fences(pages, cache, snippets), missing_labs(list(labs), cache)
+    workers = min(workers or os.cpu_count() or 1, len(fences) + len(notebooks))
     if workers < 2:
         return 0  # one process would be no faster than the build itself
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        keys = list(pool.map(store, [cache.directory] * len(missing), *zip(*missing)))
-    cache.ran_ahead |= {key for key in keys if key}
-    return len(missing)
+        jobs = [pool.submit(run_notebook, cache.directory, path) for path in notebooks]  # the longest first
+        jobs += [pool.submit(store, cache.directory, fence, code) for fence, code in fences]
+        cache.ran_ahead |= {job.result() for job in jobs} - {""}
+    return len(jobs)
 
 
 def store(directory: Path, fence: str, code: str) -> str:
