@@ -86,8 +86,14 @@ def as_html(rows: list[PageRow]) -> str:
     def row(values, tag="td"):
         return "<tr>" + "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values) + "</tr>"
 
-    body = "".join(row(cells(r)) for r in rows) + row(totals(rows))
-    return ('<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="dh-build-report">'
+    def short(values):  # the page is named in the first column: "docs/" and its name once only
+        page = values[0]
+        return [value.replace(page + ":", "line ").replace(page, "the notebook") if i else value.removeprefix("docs/")
+                for i, value in enumerate(values)]
+
+    body = "".join(row(short(cells(r))) for r in rows) + row(totals(rows))
+    # no class on the table: Material styles plain tables only
+    return ('<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
             f"<thead>{row(HEADER, 'th')}</thead><tbody>{body}</tbody></table></div></div>")
 
 
