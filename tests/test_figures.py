@@ -77,6 +77,16 @@ def test_dense_artists_are_rasterized_to_keep_pages_light():
     assert len(html) < 150_000
 
 
+def test_big_scatter_plots_are_rasterized_too():
+    # one marker path repeated 13,002 times: few vertices, but 13,002 <use> elements
+    points = np.random.default_rng(0).normal(size=(2, 13_002))
+    with figure(alt="A cloud of 13,002 points around the origin") as fig:
+        fig.subplots().scatter(*points, s=6)
+    html = str(fig)
+    assert "<image" in html and html.count("<use") < 100
+    assert len(html) < 150_000
+
+
 def test_figures_must_be_printed_after_their_block():
     figures.take_unprinted()
     with figure(alt="A figure that is drawn and forgotten") as fig:

@@ -61,6 +61,9 @@ NEUTRAL = PALETTE["neutral"][0]  # context: reference curves, baselines
 
 DIGIT_CMAP = "gray"  # digits as in the video: white strokes on black
 DENSE_VERTICES = 4000  # collections with more vertices than this are rasterized
+# ... and so are collections with more marks than this: a scatter of 13,002 dots is
+# 13,002 SVG <use> elements, which took a browser tens of seconds to lay out.
+DENSE_MARKS = 2000
 
 
 # Figures drawn but not yet printed; the site build fails on any left over.
@@ -119,7 +122,9 @@ def to_svg(fig: Figure) -> str:
     """Render with the course style: deterministic, dense artists rasterized."""
     for ax in fig.axes:
         for artist in ax.get_children():
-            if isinstance(artist, Collection) and vertex_count(artist) > DENSE_VERTICES:
+            if isinstance(artist, Collection) and (
+                vertex_count(artist) > DENSE_VERTICES or len(artist.get_offsets()) > DENSE_MARKS
+            ):
                 artist.set_rasterized(True)
     buffer = io.StringIO()
     with mpl.rc_context(fname=STYLE):
