@@ -45,12 +45,12 @@ INK = "#262626"
 # The course's visual language: one colour per recurring concept, as
 # (light scheme, dark scheme). The light value is what matplotlib draws with.
 PALETTE = {
-    "cost": ("#d1495b", "#ff8595"),
-    "data": ("#2e86ab", "#6cc4ea"),
-    "path": ("#e08e0b", "#ffba4d"),
-    "target": ("#3a9d5d", "#74d494"),
-    "gradient": ("#8e6cbf", "#bfa2f2"),
-    "neutral": ("#7a7a7a", "#a3a3a3"),
+    "cost": ("#cf4154", "#ff8595"),
+    "data": ("#2b7d9f", "#6cc4ea"),
+    "path": ("#a36708", "#ffba4d"),
+    "target": ("#30834e", "#74d494"),
+    "gradient": ("#8763bb", "#bfa2f2"),
+    "neutral": ("#757575", "#a3a3a3"),
 }
 COST = PALETTE["cost"][0]  # the cost and everything measured by it
 DATA = PALETTE["data"][0]  # training examples, network outputs
@@ -141,6 +141,9 @@ def inline_svg(svg: str, alt: str) -> str:
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
+    # Mark text (matplotlib draws it as glyph outlines in groups "text_N") so the
+    # browser tests can find it and check its contrast in both colour schemes.
+    svg = re.sub(r'<g id="(text_\d+)"', r'<g class="dh-text" id="\1"', svg)
     # matplotlib names some clip paths after object addresses, which change from
     # run to run: number the ids in order of appearance, then prefix them with a
     # hash of the figure, so they are reproducible and unique to this figure.
