@@ -9,6 +9,7 @@ Thin glue: each hook calls plain functions of `downhill.site` and
   and edited package modules
   are re-imported on each `mkdocs serve` rebuild;
 * a figure without alt text, or drawn and never printed, fails the build;
+* the theme's search dialog gets an accessible name (on every page, 404 included);
 * MathJax is served from the site itself (no CDN), and the figure colour
   variables come from the one palette in `downhill.figures`;
 * builds are reproducible: SOURCE_DATE_EPOCH defaults to the last commit's time;
@@ -37,6 +38,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from downhill.site.alt_text import missing_alt_text
 from downhill.site.failures import FenceFailures, error_message
 from downhill.site.fences import find_fences
+from downhill.site.markup import name_search_dialog
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
@@ -144,3 +146,11 @@ def on_page_content(html, page, config, files):
     if problems:
         raise PluginError("\n".join(problems))
     return html
+
+
+def on_post_page(output, page, config):
+    return name_search_dialog(output)
+
+
+def on_post_template(output_content, template_name, config):
+    return name_search_dialog(output_content)  # 404.html is a template, not a page
