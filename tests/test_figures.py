@@ -84,6 +84,12 @@ def test_the_style_cycles_through_the_palette():
     assert [c.lower() for c in cycle.by_key()["color"]] == [light for light, _ in PALETTE.values()]
 
 
+def test_text_on_a_cell_takes_the_more_readable_ink():
+    assert figures.ink_on("#ffffff") == "black" and figures.ink_on("#000000") == "white"
+    assert figures.ink_on((241 / 255, 68 / 255, 50 / 255)) == "black"  # white would be 3.7:1
+    assert figures.ink_on("#08306b") == "white"  # the darkest blue of "Blues"
+
+
 def test_text_is_marked_for_the_contrast_check():
     html = str(draw())
     assert html.count('<g class="dh-text"') >= 5  # title, axis labels, ticks, legend

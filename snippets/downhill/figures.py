@@ -165,6 +165,16 @@ def inline_svg(svg: str, alt: str) -> str:
     )
 
 
+def ink_on(colour) -> str:
+    """"black" or "white": whichever text colour reads better on a filled cell of `colour`.
+
+    Text drawn on a coloured cell (a heat map, a confusion matrix) does not sit on the
+    page, so it cannot follow the page's scheme: it follows the cell instead."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in mpl.colors.to_rgb(colour))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+
+
 def draw_digit(ax, pixels, title: str = "") -> None:
     """One 28x28 digit as the network sees it: pixel values 0 (black) to 1 (white)."""
     ax.imshow(np.reshape(pixels, (28, 28)), cmap=DIGIT_CMAP, vmin=0, vmax=1)
