@@ -35,3 +35,35 @@ def build_ok(dest: Path, **kwargs) -> Path:
 def site(tmp_path_factory) -> Path:
     """The whole site, built once per test session."""
     return build_ok(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session (tests/browser.py says which and why)."""
+    import warnings
+
+    from browser import CHROMIUM, FLAGS, browser_problem, in_ci
+
+    problem = browser_problem()
+    if problem:
+        message = f"BROWSER TESTS NOT RUN: {problem}. Pages are untested in a browser."
+        if in_ci():
+            pytest.fail(f"{message} CI=true requires them.", pytrace=False)
+        warnings.warn(message, stacklevel=1)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def served(site):
+    """The built site on http://127.0.0.1:<free port>/<its published path>, for the session."""
+    from browser import serve
+
+    server = serve(site)
+    yield server.url
+    server.stop()
