@@ -9,6 +9,8 @@ Thin glue: each hook calls plain functions of `downhill.site` and
   and edited package modules
   are re-imported on each `mkdocs serve` rebuild;
 * a figure without alt text, or drawn and never printed, fails the build;
+* an include (``--8<--``) of a missing file or section, and a link to a missing
+  page or anchor, fail the build naming page and line;
 * the theme's search dialog gets an accessible name (on every page, 404 included);
 * MathJax is served from the site itself (no CDN), and the figure colour
   variables come from the one palette in `downhill.figures`;
@@ -35,9 +37,11 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
-from downhill.site.alt_text import missing_alt_text
+from downhill.site import links
+from downhill.site.alt_text import WHAT_TO_DO as ALT_TEXT_HELP
+from downhill.site.alt_text import missing_alt_text, source_line
 from downhill.site.failures import FenceFailures, error_message
-from downhill.site.fences import find_fences
+from downhill.site.fences import find_fences, missing_includes
 from downhill.site.markup import name_search_dialog
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
@@ -56,6 +60,8 @@ def on_config(config):
     logger.setLevel(logging.WARNING)
     if failures not in logger.handlers:
         logger.addHandler(failures)
+    root = Path(config.config_file_path).parent
+    links.install(Path(config.docs_dir), root)
     return config
 
 
@@ -95,7 +101,18 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     reset_matplotlib()
     reset_exec_ids()
-    return tag_fences(markdown, page_path(page, config))
+    path = page_path(page, config)
+    problems = [f"{path}:{line}: {problem}" for line, problem in missing_includes(markdown, snippet_bases(config))]
+    if problems:
+        raise PluginError("\n".join(problems))
+    return tag_fences(markdown, path)
+
+
+def snippet_bases(config) -> list[Path]:
+    """pymdownx.snippets' base_path folders, from the repository root."""
+    bases = (config.mdx_configs.get("pymdownx.snippets") or {}).get("base_path", ["."])
+    root = Path(config.config_file_path).parent
+    return [root / base for base in ([bases] if isinstance(bases, str) else bases)]
 
 
 def reset_exec_ids() -> None:
@@ -142,7 +159,9 @@ def on_page_content(html, page, config, files):
     path = page_path(page, config)
     figures = importlib.import_module("downhill.figures")
     problems += [f"{path}: a figure was drawn but never printed: print(fig) (alt: {alt!r})" for alt in figures.take_unprinted()]
-    problems += [f"{path}: {message}" for message in missing_alt_text(html)]
+    for message in missing_alt_text(html):
+        line = source_line(page.markdown, message)
+        problems.append(f"{path}{f':{line}' if line else ''}: {message}: {ALT_TEXT_HELP}")
     if problems:
         raise PluginError("\n".join(problems))
     return html
