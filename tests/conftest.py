@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+STARTED = time.time()
 
 
 def mkdocs_build(dest: Path, *, config: Path = ROOT / "mkdocs.yml", env: dict | None = None) -> subprocess.CompletedProcess:
@@ -67,3 +69,19 @@ def served(site):
     server = serve(site)
     yield server.url
     server.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where this run's screenshots and reports are (tests/browser.py writes them)."""
+    from browser import ARTIFACTS, SCREENSHOTS
+
+    fresh = sorted(p for p in ARTIFACTS.rglob("*") if p.is_file() and p.stat().st_mtime >= STARTED) \
+        if ARTIFACTS.is_dir() else []
+    if not fresh:
+        return
+    terminalreporter.write_sep("-", "test artefacts")
+    shots = [p for p in fresh if p.suffix == ".png"]
+    if shots:
+        terminalreporter.write_line(f"{len(shots)} screenshots (every page, light and dark): {SCREENSHOTS}")
+    for report in (p for p in fresh if p.suffix == ".txt"):
+        terminalreporter.write_line(f"report: {report}")

@@ -94,10 +94,10 @@ def audit_page(page, url: str, traffic: Traffic, screenshot: Path | None) -> Pag
     wait_for_math(page)
     found = page.evaluate(AUDIT_JS)
     report.math, report.figures = found["math"], found["figures"]
-    report.axe = run_axe(page)
-    if screenshot:
+    if screenshot:  # before axe, which empties the figures
         page.screenshot(path=str(screenshot), full_page=True)
         report.screenshot = screenshot
+    report.axe = run_axe(page)
     take(traffic, report)
     return report
 
@@ -134,7 +134,7 @@ def navigate_instantly(page, url: str, traffic: Traffic) -> list[str]:
 def audit_site(browser, served: str, site: Path, scheme: str) -> dict[str, PageReport]:
     """Every built page, checked in one scheme; {page: report}."""
     for old in SCREENSHOTS.glob(f"*-{scheme}.png"):
-        if not old.name.startswith("playground-"):  # the playground tests keep their own
+        if not old.name.startswith("playground-run-"):  # test_playground.py keeps its own
             old.unlink()
     context = browser.new_context(color_scheme=scheme, viewport=VIEWPORT)
     page = context.new_page()

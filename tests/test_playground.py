@@ -273,7 +273,7 @@ def test_light_and_dark_schemes_use_the_course_colours(browse):
                       viewport={"width": 1100, "height": 900})
         page = view.page
         page.locator("#curve").scroll_into_view_if_needed()
-        page.screenshot(path=str(shots / f"playground-{scheme}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"playground-run-{scheme}.png"), full_page=True)
         seen[scheme] = page.evaluate("""() => ({
             curve: getComputedStyle(document.querySelector('#curve .dh-pg__curve')).stroke,
             path: getComputedStyle(document.querySelector('#curve .dh-pg__path')).stroke,
