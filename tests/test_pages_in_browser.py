@@ -142,8 +142,10 @@ def audit_site(browser, served: str, site: Path, scheme: str) -> dict[str, PageR
     pages = built_pages(site)
     reports = {name: audit_page(page, served + url_of(name), traffic, SCREENSHOTS / shot_name(name, scheme))
                for name in pages}
-    # Then every page again, reached by instant navigation from the one before.
+    # Then every page again, reached by instant navigation from the one before. Material
+    # intercepts links only once it has read sitemap.xml: wait for the network to settle.
     page.goto(served + "/", wait_until="load")
+    page.wait_for_load_state("networkidle")
     wait_for_math(page)
     traffic.clear()
     for name in [p for p in pages if p != "404.html"] + ["index.html"]:
