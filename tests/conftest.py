@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+STARTED = time.time()
 
 
 def mkdocs_build(dest: Path, *, config: Path = ROOT / "mkdocs.yml", env: dict | None = None) -> subprocess.CompletedProcess:
@@ -35,3 +37,51 @@ def build_ok(dest: Path, **kwargs) -> Path:
 def site(tmp_path_factory) -> Path:
     """The whole site, built once per test session."""
     return build_ok(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session (tests/browser.py says which and why)."""
+    import warnings
+
+    from browser import CHROMIUM, FLAGS, browser_problem, in_ci
+
+    problem = browser_problem()
+    if problem:
+        message = f"BROWSER TESTS NOT RUN: {problem}. Pages are untested in a browser."
+        if in_ci():
+            pytest.fail(f"{message} CI=true requires them.", pytrace=False)
+        warnings.warn(message, stacklevel=1)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def served(site):
+    """The built site on http://127.0.0.1:<free port>/<its published path>, for the session."""
+    from browser import serve
+
+    server = serve(site)
+    yield server.url
+    server.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where this run's screenshots and reports are (tests/browser.py writes them)."""
+    from browser import ARTIFACTS, SCREENSHOTS
+
+    fresh = sorted(p for p in ARTIFACTS.rglob("*") if p.is_file() and p.stat().st_mtime >= STARTED) \
+        if ARTIFACTS.is_dir() else []
+    if not fresh:
+        return
+    terminalreporter.write_sep("-", "test artefacts")
+    shots = [p for p in fresh if p.suffix == ".png"]
+    if shots:
+        terminalreporter.write_line(f"{len(shots)} screenshots (every page, light and dark): {SCREENSHOTS}")
+    for report in (p for p in fresh if p.suffix == ".txt"):
+        terminalreporter.write_line(f"report: {report}")

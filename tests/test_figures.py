@@ -55,6 +55,46 @@ def test_colours_follow_the_reader_scheme():
     assert 'fill: #ffffff' not in html and "background" not in html  # transparent
 
 
+def relative_luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+# Material's page backgrounds: white, and the slate scheme's hsla(232, 15%, 14%).
+LIGHT_PAGE, DARK_PAGE = "#ffffff", "#1e2029"
+
+
+@pytest.mark.parametrize("name", PALETTE)
+def test_every_concept_colour_is_readable_as_text_in_both_schemes(name):
+    # WCAG AA for text: a label drawn in a concept colour must reach 4.5:1 on the page.
+    light, dark = PALETTE[name]
+    assert contrast(light, LIGHT_PAGE) >= 4.5 and contrast(dark, DARK_PAGE) >= 4.5
+
+
+def test_the_style_cycles_through_the_palette():
+    import matplotlib as mpl
+
+    cycle = mpl.rc_params_from_file(str(figures.STYLE), use_default_template=False)["axes.prop_cycle"]
+    assert [c.lower() for c in cycle.by_key()["color"]] == [light for light, _ in PALETTE.values()]
+
+
+def test_text_on_a_cell_takes_the_more_readable_ink():
+    assert figures.ink_on("#ffffff") == "black" and figures.ink_on("#000000") == "white"
+    assert figures.ink_on((241 / 255, 68 / 255, 50 / 255)) == "black"  # white would be 3.7:1
+    assert figures.ink_on("#08306b") == "white"  # the darkest blue of "Blues"
+
+
+def test_text_is_marked_for_the_contrast_check():
+    html = str(draw())
+    assert html.count('<g class="dh-text"') >= 5  # title, axis labels, ticks, legend
+
+
 def test_rendering_is_byte_identical_and_ids_differ_between_figures():
     first, again = str(draw()), str(draw())
     assert first == again

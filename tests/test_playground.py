@@ -1,89 +1,30 @@
 """The gradient-descent playground, in a real browser: Debian's /usr/bin/chromium driven by
 the Python package playwright (never playwright's own browser download).
 
-Without chromium or playwright these tests are SKIPPED with a warning in the summary;
-under CI=true they FAIL instead, so a CI machine can never pass them silently.
-Screenshots go to $DOWNHILL_SCREENSHOTS when set, else into pytest's tmp_path.
+The browser, the local server and the offline gate are shared with every browser test
+(tests/browser.py, fixtures in tests/conftest.py): skipped loudly without chromium, failing
+under CI=true. Screenshots go to test-artifacts/screenshots/ (see tests/browser.py).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import math
-import os
-import threading
-import warnings
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from browser import SCREENSHOTS, Traffic, watch
 from downhill.descent import DIVERGED, descend
 from downhill.figures import PALETTE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path(os.environ.get("DOWNHILL_CHROMIUM", "/usr/bin/chromium"))
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
-# An error of the site's MathJax glue (docs/javascripts/mathjax-config.js calls
-# MathJax.startup.output.clearCache(), which the SVG output lacks), not of the playground.
-# Tolerated with a warning so it stays visible; delete this once that file is fixed.
-
-
-def browser_problem() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the Python package playwright is not installed (make test installs the test extra)"
-    if not CHROMIUM.is_file():
-        return f"{CHROMIUM} is missing (Debian: apt-get install chromium; .ci/run does it)"
-    return None
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    problem = browser_problem()
-    if problem:
-        message = f"BROWSER TESTS NOT RUN: {problem}. The playground is untested in a browser."
-        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-            pytest.fail(f"{message} CI=true requires them.", pytrace=False)
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        yield browser
-        browser.close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def served(site):
-    """The built site on http://127.0.0.1:<free port>, in a thread, for the session."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
 
 @dataclass
 class View:
     page: object
-    errors: list = field(default_factory=list)
-    outside: list = field(default_factory=list)
+    traffic: Traffic
 
     def rows(self, which="#curve"):
         """Every position in the table, full precision, one list per step."""
@@ -106,25 +47,15 @@ class View:
 @pytest.fixture
 def browse(chromium, served):
     """Open a path of the site in a fresh context; every request outside 127.0.0.1 is blocked
-    and recorded, every console error recorded; both must stay empty."""
+    and recorded, every console error or warning and failed request recorded; all must stay empty."""
     views = []
     contexts = []
 
     def open_(path="/playground/", wait=True, **options):
         context = chromium.new_context(**options)
         contexts.append(context)
-        view = View(context.new_page())
-
-        def gate(route):
-            if urlsplit(route.request.url).hostname == "127.0.0.1":
-                route.continue_()
-            else:
-                view.outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", gate)
-        view.page.on("console", lambda m: m.type == "error" and view.errors.append(m.text))
-        view.page.on("pageerror", lambda e: view.errors.append(str(e)))
+        page = context.new_page()
+        view = View(page, watch(context, page))
         view.page.goto(served + path)
         if wait:
             view.page.wait_for_selector(".dh-pg svg[role=img]")
@@ -135,8 +66,9 @@ def browse(chromium, served):
     for context in contexts:
         context.close()
     for view in views:
-        assert view.errors == [], "console errors"
-        assert view.outside == [], "requests outside the local site"
+        assert view.traffic.console == [], "console errors or warnings"
+        assert view.traffic.outside == [], "requests outside the local site"
+        assert view.traffic.failed == [], "failed requests"
 
 
 def run(pg="curve", **state):
@@ -277,7 +209,7 @@ def test_the_url_round_trips_the_state(browse, served):
     link = page.locator("#surface a.dh-pg__link").get_attribute("href")
     assert "eta=0.25" in link
 
-    again = browse(urlsplit(page.url).path + "?" + urlsplit(page.url).query)
+    again = browse(page.url.removeprefix(served))
     assert again.control("Learning rate η", "#surface").input_value() == "0.25"
     assert again.control("Learning rate η").input_value() == "0.1"  # the other playground keeps its preset
 
@@ -332,8 +264,8 @@ def rgb(hex_colour: str) -> str:
     return f"rgb({r}, {g}, {b})"
 
 
-def test_light_and_dark_schemes_use_the_course_colours(browse, tmp_path):
-    shots = Path(os.environ.get("DOWNHILL_SCREENSHOTS", tmp_path))
+def test_light_and_dark_schemes_use_the_course_colours(browse):
+    shots = SCREENSHOTS
     shots.mkdir(parents=True, exist_ok=True)
     seen = {}
     for index, scheme in enumerate(("light", "dark")):
@@ -341,7 +273,7 @@ def test_light_and_dark_schemes_use_the_course_colours(browse, tmp_path):
                       viewport={"width": 1100, "height": 900})
         page = view.page
         page.locator("#curve").scroll_into_view_if_needed()
-        page.screenshot(path=str(shots / f"playground-{scheme}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"playground-run-{scheme}.png"), full_page=True)
         seen[scheme] = page.evaluate("""() => ({
             curve: getComputedStyle(document.querySelector('#curve .dh-pg__curve')).stroke,
             path: getComputedStyle(document.querySelector('#curve .dh-pg__path')).stroke,
@@ -353,8 +285,8 @@ def test_light_and_dark_schemes_use_the_course_colours(browse, tmp_path):
     assert seen["light"]["background"] != seen["dark"]["background"]
 
 
-def test_a_phone_screen_has_no_horizontal_overflow(browse, tmp_path):
-    shots = Path(os.environ.get("DOWNHILL_SCREENSHOTS", tmp_path))
+def test_a_phone_screen_has_no_horizontal_overflow(browse):
+    shots = SCREENSHOTS
     shots.mkdir(parents=True, exist_ok=True)
     view = browse(run(function="parabola", start=0, eta=0.9, steps=6), viewport={"width": 360, "height": 740},
                   device_scale_factor=2, is_mobile=True, has_touch=True)

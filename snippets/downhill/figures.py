@@ -46,12 +46,12 @@ INK = "#262626"
 # The course's visual language: one colour per recurring concept, as
 # (light scheme, dark scheme). The light value is what matplotlib draws with.
 PALETTE = {
-    "cost": ("#d1495b", "#ff8595"),
-    "data": ("#2e86ab", "#6cc4ea"),
-    "path": ("#e08e0b", "#ffba4d"),
-    "target": ("#3a9d5d", "#74d494"),
-    "gradient": ("#8e6cbf", "#bfa2f2"),
-    "neutral": ("#7a7a7a", "#a3a3a3"),
+    "cost": ("#cf4154", "#ff8595"),
+    "data": ("#2b7d9f", "#6cc4ea"),
+    "path": ("#a36708", "#ffba4d"),
+    "target": ("#30834e", "#74d494"),
+    "gradient": ("#8763bb", "#bfa2f2"),
+    "neutral": ("#757575", "#a3a3a3"),
 }
 COST = PALETTE["cost"][0]  # the cost and everything measured by it
 DATA = PALETTE["data"][0]  # training examples, network outputs
@@ -62,6 +62,9 @@ NEUTRAL = PALETTE["neutral"][0]  # context: reference curves, baselines
 
 DIGIT_CMAP = "gray"  # digits as in the video: white strokes on black
 DENSE_VERTICES = 4000  # collections with more vertices than this are rasterized
+# ... and so are collections with more marks than this: a scatter of 13,002 dots is
+# 13,002 SVG <use> elements, which took a browser tens of seconds to lay out.
+DENSE_MARKS = 2000
 
 
 # Figures drawn but not yet printed; the site build fails on any left over.
@@ -130,16 +133,14 @@ def to_svg(fig: Figure) -> str:
 
 
 def is_dense(collection: Collection) -> bool:
-    """Surfaces, and collections drawing more than DENSE_VERTICES vertices."""
+    """Surfaces, and collections with more than DENSE_VERTICES vertices or DENSE_MARKS marks."""
     if isinstance(collection, (Poly3DCollection, Path3DCollection)):
         return True  # their 2-D paths exist only once drawn: a surface is dense anyway
-    return vertex_count(collection) > DENSE_VERTICES
+    return vertex_count(collection) > DENSE_VERTICES or len(collection.get_offsets()) > DENSE_MARKS
 
 
 def vertex_count(collection: Collection) -> int:
-    """Vertices drawn: a scatter repeats its marker's path at every offset."""
-    vertices = sum(len(path.vertices) for path in collection.get_paths())
-    return vertices * max(1, len(collection.get_offsets())) if len(collection.get_paths()) == 1 else vertices
+    return sum(len(path.vertices) for path in collection.get_paths())
 
 
 def inline_svg(svg: str, alt: str) -> str:
@@ -148,6 +149,9 @@ def inline_svg(svg: str, alt: str) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
     svg = PATH_DATA.sub(lambda path: ' d="' + LONG_NUMBER.sub(round_coordinate, path[1]) + '"', svg)
+    # Mark text (matplotlib draws it as glyph outlines in groups "text_N") so the
+    # browser tests can find it and check its contrast in both colour schemes.
+    svg = re.sub(r'<g id="(text_\d+)"', r'<g class="dh-text" id="\1"', svg)
     # matplotlib names some clip paths after object addresses, which change from
     # run to run: number the ids in order of appearance, then prefix them with a
     # hash of the figure, so they are reproducible and unique to this figure.
@@ -177,6 +181,16 @@ LONG_NUMBER = re.compile(r"-?\d+\.\d{3,}")
 
 def round_coordinate(number: re.Match) -> str:
     return f"{float(number[0]):.2f}".rstrip("0").rstrip(".")
+
+
+def ink_on(colour) -> str:
+    """"black" or "white": whichever text colour reads better on a filled cell of `colour`.
+
+    Text drawn on a coloured cell (a heat map, a confusion matrix) does not sit on the
+    page, so it cannot follow the page's scheme: it follows the cell instead."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in mpl.colors.to_rgb(colour))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
 
 
 def draw_digit(ax, pixels, title: str = "") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 
@@ -40,3 +41,17 @@ def missing_alt_text(html: str) -> list[str]:
     check = _AltTextCheck()
     check.feed(html)
     return check.missing
+
+
+def source_line(markdown: str, message: str) -> int | None:
+    """The line of the page source an alt-text problem comes from, if it can be found:
+    the first line that mentions the image's file."""
+    src = re.search(r'src="([^"]+)"', message)
+    name = src[1].rsplit("/", 1)[-1] if src else ""
+    if not name or name == "None":
+        return None
+    return next((n for n, line in enumerate(markdown.split("\n"), start=1) if name in line), None)
+
+
+WHAT_TO_DO = ("describe what it shows: ![a sentence](file.png) in markdown, alt=\"...\" in HTML, "
+              "figure(alt=...) in a fence")

@@ -46,4 +46,6 @@ def error_message(report: str) -> str:
     output = report.split("Output is:", 1)[-1].strip("\n")
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     error = lines[-1] if lines else "the fence raised an error"
-    return f"{where}: {error}\n  in the python fence that starts at {fence_id} (traceback above)"
+    return (f"{where}: {error}\n  in the python fence that starts at {fence_id} (traceback above).\n"
+            f"  Fix the code or the data it reads, then rebuild; `pytest {location['path'] if location else 'docs/'}` "
+            "runs the page's fences alone, faster.")

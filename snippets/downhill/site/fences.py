@@ -116,3 +116,28 @@ def include_text(base: Path, target: str) -> str:
     except StopIteration:
         raise ValueError(f"{name} has no section {section!r} (markers {start!r} ... {end!r})") from None
     return "\n".join(lines[first + 1 : last])
+
+
+def missing_includes(text: str, bases: list[Path]) -> list[tuple[int, str]]:
+    """(page line, problem) for each ``--8<--`` include whose file or section is missing.
+
+    pymdownx.snippets (with check_paths) stops the build on a missing file too, but its
+    message names neither the page nor the line; a missing section it skips silently.
+    """
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        include = INCLUDE.match(line)
+        if not include:
+            continue
+        name = include["target"].partition(":")[0]
+        base = next((b for b in bases if (b / name).is_file()), None)
+        if base is None:
+            where = ", ".join(str(b) for b in bases)
+            problems.append((number, f"the included file {name!r} does not exist under {where} "
+                                     "(pymdownx.snippets' base_path): fix the path or create the file"))
+            continue
+        try:
+            include_text(base, include["target"])
+        except ValueError as error:
+            problems.append((number, f"{error}: add the markers to the file or fix the section name"))
+    return problems

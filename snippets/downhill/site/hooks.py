@@ -9,6 +9,9 @@ Thin glue: each hook calls plain functions of `downhill.site` and
   and edited package modules
   are re-imported on each `mkdocs serve` rebuild;
 * a figure without alt text, or drawn and never printed, fails the build;
+* an include (``--8<--``) of a missing file or section, and a link to a missing
+  page or anchor, fail the build naming page and line;
+* the theme's search dialog gets an accessible name (on every page, 404 included);
 * MathJax is served from the site itself (no CDN), and the figure colour
   variables come from the one palette in `downhill.figures`;
 * builds are reproducible: SOURCE_DATE_EPOCH defaults to the last commit's time;
@@ -23,7 +26,7 @@ Thin glue: each hook calls plain functions of `downhill.site` and
   quick reference (``downhill.site.generated``);
 * every lesson is served as a notebook built from its page, lessons and labs get
   Download / Open in Colab buttons, and lab pages (mkdocs-jupyter) lose
-  JupyterLab's CSS and CDN scripts; executed labs are cached per package version.
+  JupyterLab's CSS and CDN scripts; labs run through the fence cache too.
 """
 
 from __future__ import annotations
@@ -46,15 +49,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from downhill.site import build_report
-from downhill.site.alt_text import missing_alt_text
+from downhill.site import links
+from downhill.site.alt_text import WHAT_TO_DO as ALT_TEXT_HELP
+from downhill.site.alt_text import missing_alt_text, source_line
 from downhill.site.failures import FenceFailures, error_message
 from downhill.site.fence_cache import FenceCache, cache_directory
-from downhill.site.fences import find_fences
+from downhill.site.fences import find_fences, missing_includes
 from downhill.site.generated import fill_generated
 from downhill.site.glossary import abbreviations, explains_on_hover, tidy_hover_terms
 from downhill.site.lab_cache import cache_execution
-from downhill.site.notebook_pages import lean
+from downhill.site.markup import name_search_dialog
 from downhill.site.notebook_links import SERVED, add_actions, notebook_targets
+from downhill.site.notebook_pages import lean
 from downhill.site.notebooks import has_notebooks, lesson_notebooks, site_of
 from downhill.site.prefetch import prefetch
 from downhill.site.svg_stash import stash, unstash
@@ -86,6 +92,7 @@ def on_config(config):
     markdown_exec.formatters["python"] = markdown_exec.formatters["py"] = fences.format
     add_glossary(config)
     cache_lab_runs(config)
+    links.install(Path(config.docs_dir), repo_root(config))
     return config
 
 
@@ -169,7 +176,11 @@ def on_pre_page(page, config, files):
 def on_page_markdown(markdown, page, config, files):
     reset_exec_ids()
     fences.page = page_path(page, config)
-    markdown = tag_fences(markdown, fences.page, front_matter_lines(page.file.content_string, markdown))
+    source = page.file.content_string
+    problems = [f"{fences.page}:{line}: {problem}" for line, problem in missing_includes(source, snippet_bases(config))]
+    if problems:
+        raise PluginError("\n".join(problems))
+    markdown = tag_fences(markdown, fences.page, front_matter_lines(source, markdown))
     return generated_parts(markdown, page)
 
 
@@ -182,6 +193,12 @@ def generated_parts(markdown: str, page) -> str:
 def front_matter_lines(source: str, markdown: str) -> int:
     """How many lines MkDocs cut from the top of the page (its YAML front matter)."""
     return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+
+
+def snippet_bases(config) -> list[Path]:
+    """pymdownx.snippets' base_path folders, from the repository root."""
+    bases = (config.mdx_configs.get("pymdownx.snippets") or {}).get("base_path", ["."])
+    return [repo_root(config) / base for base in ([bases] if isinstance(bases, str) else bases)]
 
 
 def reset_exec_ids() -> None:
@@ -223,7 +240,9 @@ def on_page_content(html, page, config, files):
     figures = importlib.import_module("downhill.figures")
     problems += [f"{path}: a figure was drawn but never printed: print(fig) (alt: {alt!r})" for alt in figures.take_unprinted()]
     html, stashed[path] = stash(html)
-    problems += [f"{path}: {message}" for message in missing_alt_text(html)]
+    for message in missing_alt_text(html):
+        line = source_line(page.file.content_string, message)
+        problems.append(f"{path}{f':{line}' if line else ''}: {message}: {ALT_TEXT_HELP}")
     if problems:
         raise PluginError("\n".join(problems))
     return hover_terms(html, path)
@@ -242,7 +261,12 @@ def lean_lab(html: str, page) -> str:
 def on_post_page(output, page, config):
     path = page_path(page, config)
     written[path] = page.file.abs_dest_path
-    return notebook_buttons(unstash(output, stashed.pop(path, [])), page, config)
+    output = notebook_buttons(unstash(output, stashed.pop(path, [])), page, config)
+    return name_search_dialog(output)
+
+
+def on_post_template(output_content, template_name, config):
+    return name_search_dialog(output_content)  # 404.html is a template, not a page
 
 
 def notebook_buttons(output: str, page, config) -> str:

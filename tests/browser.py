@@ -1,0 +1,142 @@
+"""What every browser test shares: Debian's /usr/bin/chromium driven by the Python
+package playwright (never playwright's own browser download), the built site served
+on 127.0.0.1, a gate that blocks and records every request leaving it, and the
+folder where screenshots and reports are kept for people to look at.
+
+The fixtures built on this (`chromium`, `served`) live in tests/conftest.py.
+Without chromium or playwright the browser tests are SKIPPED with a warning in the
+summary; under CI=true they FAIL instead, so CI can never pass them silently.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("DOWNHILL_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+# Screenshots and reports a person can open without building the site (git-ignored).
+ARTIFACTS = Path(os.environ.get("DOWNHILL_ARTIFACTS", ROOT / "test-artifacts"))
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+def browser_problem() -> str | None:
+    """Why no browser test can run here, or None when they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed (make test installs the test extra)"
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is missing (Debian: apt-get install chromium; .ci/run does it)"
+    return None
+
+
+def base_path(site: Path) -> str:
+    """The path the site is published under ('/downhill'), read from its sitemap.
+
+    Serving the site under the same path as in production lets pages whose links
+    are absolute (Material's 404 page) load exactly as they will online."""
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf8") if (site / "sitemap.xml").exists() else ""
+    first = re.search(r"<loc>([^<]+)</loc>", sitemap)
+    return urlsplit(first[1]).path.rstrip("/") if first else ""
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files under `prefix`; anything else is 404, like the real host.
+
+    sitemap.xml is served with its published origin (https://host) replaced by this
+    server's: Material's instant navigation only intercepts links to pages listed in
+    the sitemap of the page's own origin, port included, as it is when published."""
+
+    prefix = ""
+
+    def translate_path(self, path: str) -> str:
+        path = unquote(urlsplit(path).path)
+        if not path.startswith(self.prefix + "/"):
+            return str(Path(self.directory) / "\0outside the site")
+        return super().translate_path(path[len(self.prefix):])
+
+    def do_GET(self):
+        if urlsplit(self.path).path != f"{self.prefix}/sitemap.xml":
+            return super().do_GET()
+        sitemap = Path(self.translate_path(self.path)).read_text(encoding="utf8")
+        here = f"http://127.0.0.1:{self.server.server_port}"
+        body = re.sub(r"<loc>https?://[^/<]+", f"<loc>{here}", sitemap).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@dataclass
+class Server:
+    url: str  # e.g. http://127.0.0.1:41234/downhill
+    stop: callable
+
+
+def serve(site: Path) -> Server:
+    """The built site on http://127.0.0.1:<free port><base path>, in a thread."""
+    prefix = base_path(site)
+    handler = type("Handler", (SiteHandler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+    return Server(f"http://127.0.0.1:{server.server_port}{prefix}", stop)
+
+
+@dataclass
+class Traffic:
+    """What a page did that a reader offline would suffer from."""
+
+    outside: list[str] = field(default_factory=list)  # requests that tried to leave 127.0.0.1 (blocked)
+    failed: list[str] = field(default_factory=list)  # local requests that failed or answered >= 400
+    console: list[str] = field(default_factory=list)  # console errors and warnings, uncaught exceptions
+
+    def clear(self) -> None:
+        self.outside.clear()
+        self.failed.clear()
+        self.console.clear()
+
+
+def watch(context, page, console_types=("error", "warning")) -> Traffic:
+    """Block every request leaving 127.0.0.1 and record it, with failures and console messages."""
+    traffic = Traffic()
+
+    def gate(route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            traffic.outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", gate)
+    page.on("console", lambda m: m.type in console_types and traffic.console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: traffic.console.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: urlsplit(r.url).hostname == "127.0.0.1"
+            and traffic.failed.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and traffic.failed.append(f"{r.url} (HTTP {r.status})"))
+    return traffic
