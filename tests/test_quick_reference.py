@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT
 from downhill.descent import descend
+from downhill.figures import PALETTE
 from downhill.network import parameter_breakdown, parameter_count
 from downhill.site.summaries import WORD_BUDGET, lesson_pages, relink, scan_blocks, summaries, word_count
 
@@ -109,4 +110,5 @@ def test_pages_print_light_and_without_navigation(site):
         assert chrome in printed
     assert "--md-default-bg-color: #fff" in printed
     colors = (site / "assets/stylesheets/figure-colors.css").read_text(encoding="utf8")
-    assert re.search(r'@media print \{\s*\[data-md-color-scheme="slate"\] \{\s*--dh-cost: #d1495b', colors)
+    light_cost = PALETTE["cost"][0]
+    assert re.search(r'@media print \{\s*\[data-md-color-scheme="slate"\] \{\s*--dh-cost: ' + light_cost, colors)
