@@ -92,8 +92,10 @@ def as_html(rows: list[PageRow]) -> str:
                 for i, value in enumerate(values)]
 
     body = "".join(row(short(cells(r))) for r in rows) + row(totals(rows))
-    # no class on the table: Material styles plain tables only
-    return ('<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+    # no class on the table: Material styles plain tables only. The wrapper scrolls
+    # sideways on narrow screens, so it takes keyboard focus and has a name.
+    return ('<div class="md-typeset__scrollwrap" tabindex="0" role="region" aria-label="Build report table">'
+            '<div class="md-typeset__table"><table>'
             f"<thead>{row(HEADER, 'th')}</thead><tbody>{body}</tbody></table></div></div>")
 
 
