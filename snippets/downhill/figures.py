@@ -36,7 +36,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.collections import Collection, LineCollection
 from matplotlib.figure import Figure
-from mpl_toolkits.mplot3d.art3d import Path3DCollection, Poly3DCollection
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 STYLE = Path(__file__).with_name("downhill.mplstyle")
 
@@ -134,8 +134,8 @@ def to_svg(fig: Figure) -> str:
 
 def is_dense(collection: Collection) -> bool:
     """Surfaces, and collections with more than DENSE_VERTICES vertices or DENSE_MARKS marks."""
-    if isinstance(collection, (Poly3DCollection, Path3DCollection)):
-        return True  # their 2-D paths exist only once drawn: a surface is dense anyway
+    if isinstance(collection, Poly3DCollection):
+        return True  # its 2-D paths exist only once drawn: a surface is dense anyway
     return vertex_count(collection) > DENSE_VERTICES or len(collection.get_offsets()) > DENSE_MARKS
 
 
