@@ -11,7 +11,8 @@ Thin glue: each hook calls plain functions of `downhill.site` and
 * a figure without alt text, or drawn and never printed, fails the build;
 * an include (``--8<--``) of a missing file or section, and a link to a missing
   page or anchor, fail the build naming page and line;
-* the theme's search dialog gets an accessible name (on every page, 404 included);
+* the theme's search dialog gets an accessible name (on every page, 404 included),
+  and the search index holds prose, not code blocks (it loads on every first visit);
 * MathJax is served from the site itself (no CDN), and the figure colour
   variables come from the one palette in `downhill.figures`;
 * builds are reproducible: SOURCE_DATE_EPOCH defaults to the last commit's time;
@@ -58,7 +59,7 @@ from downhill.site.fences import find_fences, missing_includes
 from downhill.site.generated import fill_generated
 from downhill.site.glossary import abbreviations, explains_on_hover, tidy_hover_terms
 from downhill.site.lab_cache import cache_execution
-from downhill.site.markup import name_search_dialog
+from downhill.site.markup import keep_code_out_of_search, name_search_dialog
 from downhill.site.notebook_links import SERVED, add_actions, notebook_targets
 from downhill.site.notebook_pages import lean
 from downhill.site.notebooks import has_notebooks, lesson_notebooks, site_of
@@ -245,7 +246,7 @@ def on_page_content(html, page, config, files):
         problems.append(f"{path}{f':{line}' if line else ''}: {message}: {ALT_TEXT_HELP}")
     if problems:
         raise PluginError("\n".join(problems))
-    return hover_terms(html, path)
+    return keep_code_out_of_search(hover_terms(html, path))
 
 
 def hover_terms(html: str, path: str) -> str:
