@@ -136,7 +136,9 @@ def watch(context, page, console_types=("error", "warning")) -> Traffic:
     context.route("**/*", gate)
     page.on("console", lambda m: m.type in console_types and traffic.console.append(f"{m.type}: {m.text}"))
     page.on("pageerror", lambda e: traffic.console.append(f"uncaught: {e}"))
+    # A request the browser dropped because the page moved on (net::ERR_ABORTED: the
+    # favicon, when the next page is opened) is no failure; a missing file answers 404.
     page.on("requestfailed", lambda r: urlsplit(r.url).hostname == "127.0.0.1"
-            and traffic.failed.append(f"{r.url} ({r.failure})"))
+            and r.failure != "net::ERR_ABORTED" and traffic.failed.append(f"{r.url} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400 and traffic.failed.append(f"{r.url} (HTTP {r.status})"))
     return traffic

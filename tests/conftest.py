@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -35,8 +36,21 @@ def build_ok(dest: Path, **kwargs) -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The whole site, built once per test session."""
-    return build_ok(tmp_path_factory.mktemp("site"))
+    """The whole site, built once per test run: pytest-xdist's workers share one build
+    (the first to ask builds it under a lock; the others wait and read it)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build_ok(tmp_path_factory.mktemp("site"))
+    shared = tmp_path_factory.getbasetemp().parent
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        failed = shared / "site-build-failed.txt"
+        if not (shared / "site" / "index.html").exists() and not failed.exists():
+            result = mkdocs_build(shared / "site")
+            if result.returncode != 0:
+                failed.write_text(f"build failed:\n{result.stdout}\n{result.stderr}", encoding="utf8")
+        if failed.exists():
+            pytest.fail(failed.read_text(encoding="utf8"), pytrace=False)
+    return shared / "site"
 
 
 @pytest.fixture(scope="session")

@@ -147,7 +147,7 @@ def test_a_lab_page_ran_and_is_lean(site, lab):
     assert "Traceback" not in built
     assert page.stat().st_size < 1_000_000, f"{page.relative_to(site)}: {page.stat().st_size:,} bytes"
     assert "jp-RenderedHTMLCommon {" not in built and "clipboard-copy-txt" not in built and "<style" not in built
-    assert '<div class="language-python highlight"><pre><code>' in built
+    assert '<div class="language-python highlight" data-search-exclude><pre><code>' in built
     markdown = "".join(c.source for c in nbformat.read(ROOT / "docs" / lab, as_version=4).cells if c.cell_type == "markdown")
     if "$" in markdown:  # maths is typeset by the site's MathJax, like every page
         assert '<span class="arithmatex">\\(' in built and "$" not in re.sub(r"<(pre|svg|code)\b.*?</\1>", "", built, flags=re.S)
