@@ -1,4 +1,5 @@
-"""Shared helpers for the site tests: strict MkDocs builds into temporary folders."""
+"""Shared helpers for the site tests: strict MkDocs builds into temporary folders,
+the built site once per session, and a lesson's article for the lesson tests."""
 
 from __future__ import annotations
 
@@ -37,6 +38,17 @@ def build_ok(dest: Path, **kwargs) -> Path:
 def site(tmp_path_factory) -> Path:
     """The whole site, built once per test session."""
     return build_ok(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture
+def page(request, site):
+    """The built lesson named by the test module's SLUG, read by tests/lesson.py.
+
+    Lesson checks take only this argument, so the mutation test can call them
+    on an altered copy of the same article (tests/test_lesson_mutations.py)."""
+    import lesson
+
+    return lesson.read(site, request.module.SLUG)
 
 
 @pytest.fixture(scope="session")
