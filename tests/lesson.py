@@ -193,9 +193,11 @@ class Article:
     def _record(self, match: re.Match, source: str) -> list[Stated]:
         values = []
         for group in range(1, (match.re.groups or 0) + 1):
-            printed = match[group]
+            printed, end = match[group], match.end(group)
             assert printed is not None, f"lessons/{self.slug}: group {group} of {match.re.pattern!r} is empty"
-            self.reads.append(Read(source, match.start(group), match.end(group), printed))
+            while printed.endswith("."):  # a sentence's full stop caught by ([\d.]+)
+                printed, end = printed[:-1], end - 1
+            self.reads.append(Read(source, match.start(group), end, printed))
             values.append(as_stated(printed))
         return values
 

@@ -61,5 +61,5 @@ def test_every_number_a_lesson_check_reads_can_fail_it(site, slug, record_proper
         covered += len(read)
         survivors += survived
     record_property("numbers under mutation", covered)
-    print(f"lessons/{slug}: {covered} numbers read by {len(checks)} checks, each altered and caught")
     assert not survivors, f"lessons/{slug}: altered numbers no check catches:\n" + "\n".join(survivors)
+    print(f"lessons/{slug}: {covered} numbers read by {len(checks)} checks, each altered and caught")
