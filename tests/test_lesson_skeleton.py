@@ -70,3 +70,21 @@ def test_previous_and_next_in_the_lesson_body(site, index):
     else:
         next_slug, next_title = LESSONS[index + 1]
         assert after == f"../{next_slug}/" and after_text.startswith(next_title) and after_text.endswith("→")
+
+
+def test_near_is_strict():
+    assert lesson.near(lesson.Stated("0.0129"), 0.01290000001) and lesson.near(lesson.Stated("13,002"), 13002)
+    assert not lesson.near(lesson.Stated("0.0129"), 0.0131) and not lesson.near(lesson.Stated("70"), 71)
+    assert lesson.Stated("1.3e-9").tolerance == pytest.approx(0.5e-10) and lesson.Stated("96%").tolerance == 0.5
+
+
+def test_prose_drops_figures_code_and_navigation_and_keeps_math_as_tex():
+    article = ('<article><h2 id="x">Cost<a class="headerlink" href="#x">¶</a></h2>'
+               '<p>It costs <strong>0.63</strong>; <span class="arithmatex">\\(C = 1\\)</span> and '
+               '<span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>w</mi></mrow>'
+               '<annotation encoding="application/x-tex">w = 3</annotation></semantics></math></span>'
+               '<span class="katex-html" aria-hidden="true"><span class="mord">w=3</span></span></span>.</p>'
+               '<svg><text>12</text></svg><pre><code>x = 1</code></pre><table><tr><td>1</td><td>2</td></tr></table></article>')
+    text, code = lesson.prose_of(article)
+    assert text == "Cost It costs 0.63; \\(C = 1\\) and \\(w = 3\\) . 1 2"
+    assert code == "x = 1"
