@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from downhill import backprop as backprop_module
-from downhill import experiments
 from downhill.backprop import backprop, backprop_one_at_a_time, numerical_gradient
 from downhill.costs import quadratic_cost
 from downhill.data import load_digits, one_hot
 from downhill.network import forward
 from downhill.training import EPOCHS
+import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -26,7 +26,7 @@ NUMBER = r"([\d,]+(?:\.\d+)?)"
 @functools.cache
 def batch(size=10):
     digits = load_digits()
-    return digits.x_train[:size], one_hot(digits.y_train[:size]), experiments.video_recipe(seed=0).initial
+    return digits.x_train[:size], one_hot(digits.y_train[:size]), recorded.run("video_recipe", seed=0).initial
 
 
 @functools.cache

@@ -11,9 +11,9 @@ import math
 import numpy as np
 import pytest
 
-from downhill import experiments
 from downhill.data import load_digits, one_hot
 from downhill.network import SIZES, feedforward, init_network, parameter_count
+import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -72,7 +72,7 @@ def test_the_cost_is_a_function_of_the_knobs(page):
 
 def test_untrained_and_trained_costs(page):
     digits = load_digits()
-    run = experiments.video_recipe()
+    run = recorded.run("video_recipe")
     targets = one_hot(digits.y_train)
     untrained, trained = (np.mean(np.sum((feedforward(net, digits.x_train) - targets) ** 2, axis=1))
                           for net in (run.initial, run.trained))
@@ -100,7 +100,7 @@ def test_brute_force_is_hopeless(page):
 
 def test_a_network_never_graded_on_a_four(page):
     digits = load_digits()
-    outputs = feedforward(experiments.without_digit(digit=4).trained, digits.x_test)
+    outputs = feedforward(recorded.run("without_digit", digit=4).trained, digits.x_test)
     answers = outputs.argmax(axis=1)
     fours = digits.y_test == 4
     says = np.bincount(answers[fours], minlength=10)

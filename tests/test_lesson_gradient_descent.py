@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pytest
 
+import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow  # reads the built site
@@ -145,12 +146,11 @@ def test_basins(page):
 # --- the real network ------------------------------------------------------------------
 
 def test_symmetry(page):
-    from downhill import experiments
     from downhill.data import load_digits
     from downhill.network import accuracy
 
     digits = load_digits()
-    constant, normal = experiments.symmetry(init="constant"), experiments.symmetry(init="normal")
+    constant, normal = recorded.run("symmetry", init="constant"), recorded.run("symmetry", init="normal")
     W = normal.trained.W[0]
     spread = max(np.abs(W[i] - W[j]).max() for i in range(16) for j in range(16))
     assert page.number(r"training: (\d+) from the constant start") == 0
@@ -165,9 +165,7 @@ def test_symmetry(page):
 
 
 def test_batch_comparison(page):
-    from downhill import experiments
-
-    runs = experiments.batch_comparison()
+    runs = recorded.run("batch_comparison")
     rows = {"full batch, \\(\\eta = 1.5\\)": ("full batch", 30),
             "full batch, \\(\\eta = 6\\)": ("full batch, larger eta", 30),
             "mini-batches of 10, \\(\\eta = 1.5\\)": ("mini-batch", 12000)}
@@ -192,13 +190,12 @@ def test_batch_comparison(page):
 
 
 def test_training_run_and_published_figures(page):
-    from downhill import experiments
     from downhill.costs import quadratic_cost
     from downhill.data import load_digits, one_hot
     from downhill.network import accuracy, feedforward
 
     digits = load_digits()
-    run = experiments.video_recipe()
+    run = recorded.run("video_recipe")
     start = quadratic_cost(feedforward(run.initial, digits.x_train), one_hot(digits.y_train))
     end = quadratic_cost(feedforward(run.trained, digits.x_train), one_hot(digits.y_train))
     final = 100 * accuracy(run.trained, digits.x_test, digits.y_test)

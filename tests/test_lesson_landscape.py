@@ -12,11 +12,11 @@ import re
 import numpy as np
 import pytest
 
-from downhill import experiments
 from downhill.costs import quadratic_cost
 from downhill.data import load_digits, one_hot
 from downhill.descent import descend, get_function
 from downhill.network import Network, feedforward
+import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -176,7 +176,7 @@ def the_slice():
     """Costs on the 21 x 21 slice, by linearity of the first layer (written again here),
     and, directly through set_parameters, on the slice's 80 edge points."""
     x, y = training()
-    trained = experiments.video_recipe().trained
+    trained = recorded.run("video_recipe").trained
     rng = np.random.default_rng(1)
     u, v = li_direction(trained, rng), li_direction(trained, rng)
     theta, du, dv = trained.parameters(), u.parameters(), v.parameters()
@@ -195,7 +195,7 @@ def the_slice():
 
 def test_the_slice_around_the_trained_network(page):
     x, y = training()
-    trained = experiments.video_recipe().trained
+    trained = recorded.run("video_recipe").trained
     centre = quadratic_cost(feedforward(trained, x), y)
     assert page.number(rf"At the centre, the trained network, the cost is {NUMBER}") == pytest.approx(centre, abs=6e-5)
     assert "the lowest of all 441 points of the grid" in page
@@ -212,7 +212,7 @@ def test_the_slice_around_the_trained_network(page):
 
 def test_the_straight_line_from_start_to_trained(page):
     x, y = training()
-    run = experiments.video_recipe()
+    run = recorded.run("video_recipe")
     start, end = run.initial.parameters(), run.trained.parameters()
 
     def line(alpha):

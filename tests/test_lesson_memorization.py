@@ -9,6 +9,7 @@ import pytest
 from downhill import experiments
 from downhill.data import load_digits
 from downhill.network import predict
+import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -18,8 +19,8 @@ SLUG = "memorization"
 
 
 def test_shuffled_labels_stall_at_the_shrug(page):
-    true_run = experiments.video_recipe().history
-    shuffled = experiments.random_labels().history
+    true_run = recorded.run("video_recipe").history
+    shuffled = recorded.run("random_labels").history
     one, thirty, s_one, shrug, s_thirty, slope = page.numbers(
         r"With true labels the training cost is ([\d.]+) after one epoch and ([\d.]+) "
               r"after 30\. With shuffled labels it is ([\d.]+) after one epoch, a hair above "
@@ -42,9 +43,9 @@ def test_shuffled_labels_stall_at_the_shrug(page):
 
 
 def test_the_wide_network_memorises_and_ours_lags(page):
-    true_h = experiments.small_training_set(labels="true", epochs=30).history
-    wide_h = experiments.small_training_set().history
-    ours_h = experiments.small_training_set(hidden=(16, 16)).history
+    true_h = recorded.run("small_training_set", labels="true", epochs=30).history
+    wide_h = recorded.run("small_training_set").history
+    ours_h = recorded.run("small_training_set", hidden=(16, 16)).history
     wide, ours, true_99, shuffled_99, fit, test, our_fit, our_test, true_test = page.numbers(
         r"The wide network has ([\d,]+) weights and biases; ours has ([\d,]+)\. With true "
               r"labels the wide network gets 99% of its training digits right after (\d+) "
@@ -90,7 +91,7 @@ def test_patterns_first_noise_later(page):
 
 
 def test_four_starts_end_alike_but_apart(page):
-    runs = [experiments.video_recipe(seed=seed) for seed in range(4)]
+    runs = [recorded.run("video_recipe", seed=seed) for seed in range(4)]
     costs = [run.history.train_cost[-1] for run in runs]
     tests = [100 * run.history.test_accuracy[-1] for run in runs]
     low, high, test_low, test_high, travelled, apart, ratio = page.numbers(
@@ -117,7 +118,7 @@ def test_four_starts_end_alike_but_apart(page):
 
 
 def test_pca_explains_a_random_walk_too(page):
-    path = np.array(experiments.video_recipe().history.snapshots)
+    path = np.array(recorded.run("video_recipe").history.snapshots)
     def shares(points):
         s = np.linalg.svd(points[:-1] - points[-1], compute_uv=False)
         return s ** 2 / np.sum(s ** 2)
@@ -142,16 +143,16 @@ def test_pca_explains_a_random_walk_too(page):
     assert near(off, np.linalg.norm(start - on_plane))
     plane = experiments.cost_on_principal_plane()
     assert near(low, plane["cost"].min()) and near(high, plane["cost"].max())
-    assert plane["cost"].min() <= experiments.video_recipe().history.train_cost[-1] + 0.01
+    assert plane["cost"].min() <= recorded.run("video_recipe").history.train_cost[-1] + 0.01
 
 
 def test_the_report_card(page):
     digits = load_digits()
-    blind = experiments.without_digit(digit=4)
+    blind = recorded.run("without_digit", digit=4)
     fours = digits.y_test == 4
     rows = {
-        "the video's recipe 4,000 digits, true labels": experiments.video_recipe().history,
-        "wide network 1,000 digits, shuffled labels": experiments.small_training_set().history,
+        "the video's recipe 4,000 digits, true labels": recorded.run("video_recipe").history,
+        "wide network 1,000 digits, shuffled labels": recorded.run("small_training_set").history,
         "wide network 2,000 digits, 40% wrong labels": experiments.label_noise()["history"],
     }
     for label, h in rows.items():

@@ -6,9 +6,9 @@ argmax over its outputs, never from the functions the page printed them with."""
 import numpy as np
 import pytest
 
-from downhill import experiments
 from downhill.data import load_digits
 from downhill.network import feedforward, init_network
+import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -59,5 +59,5 @@ def test_the_untrained_answer_and_the_trained_one(page):
         r"The untrained network answers (\d) for this (\d), with output (\d\.\d\d); the right neuron, (\d), shows (\d\.\d\d)")
     assert near(said, answer) and near(this, label) and near(right, label)
     assert near(output, outputs[answer]) and near(shows, outputs[label])
-    trained = feedforward(experiments.video_recipe().trained, image)
+    trained = feedforward(recorded.run("video_recipe").trained, image)
     assert int(np.argmax(trained)) == label and trained[label] > 0.8

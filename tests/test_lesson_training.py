@@ -12,10 +12,10 @@ import re
 import numpy as np
 import pytest
 
-from downhill import experiments
 from downhill.data import load_digits, one_hot
 from downhill.network import accuracy, feedforward, forward, init_network
 from downhill.training import evaluate, sgd_step, sgd_step_fused, train_epoch
+import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,7 @@ def cached_digits():
 
 @functools.cache
 def cached_recipe():
-    return experiments.video_recipe()
+    return recorded.run("video_recipe")
 
 
 @functools.cache
@@ -83,7 +83,7 @@ def test_thirty_epochs(page):
 
 def test_accuracy_against_training_set_size(page):
     recipe = cached_recipe()
-    runs = {**experiments.training_set_sizes(), 4000: recipe}
+    runs = {**recorded.run("training_set_sizes"), 4000: recipe}
     for size, run in runs.items():
         test, train, steps = page.numbers(rf" {size:,} ([\d.]+)% ([\d.]+)% ([\d,]+) ")
         assert near(test, 100 * run.history.test_accuracy[-1])
@@ -101,7 +101,7 @@ def test_accuracy_against_training_set_size(page):
 def test_learning_rate_sweep(page):
     digits = cached_digits()
     recipe = cached_recipe()
-    runs = {**experiments.learning_rate_sweep(), 1.5: recipe}
+    runs = {**recorded.run("learning_rate_sweep"), 1.5: recipe}
     for eta, run in runs.items():
         nielsen_eta, cost, test = page.numbers(rf" {eta:g} ([\d.]+) ([\d.]+) ([\d.]+)%")
         assert float(nielsen_eta) == 2 * eta
@@ -127,7 +127,7 @@ def test_learning_rate_sweep(page):
 
 def test_quadratic_against_cross_entropy(page):
     recipe = cached_recipe()
-    cross_entropy = experiments.cross_entropy_recipe()
+    cross_entropy = recorded.run("cross_entropy_recipe")
     for name, eta, run in (("quadratic", 1.5, recipe), ("cross-entropy", 0.5, cross_entropy)):
         cells = page.numbers(rf"{name} ([\d.]+) ([\d.]+)% ([\d.]+)% ([\d.]+)%")
         assert float(cells[0]) == eta
@@ -141,7 +141,7 @@ def test_quadratic_against_cross_entropy(page):
 def test_normal_against_scaled_start(page):
     digits = cached_digits()
     recipe = cached_recipe()
-    scaled = experiments.scaled_init_recipe()
+    scaled = recorded.run("scaled_init_recipe")
 
     def saturated(net):
         a = forward(net, digits.x_train)[0][1]

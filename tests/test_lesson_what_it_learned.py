@@ -9,9 +9,9 @@ import functools
 import numpy as np
 import pytest
 
-from downhill import experiments
 from downhill.data import load_digits
 from downhill.network import feedforward, forward, predict
+import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -22,7 +22,7 @@ SLUG = "what-it-learned"
 
 @functools.cache
 def cached_run():
-    return experiments.video_recipe()
+    return recorded.run("video_recipe")
 
 
 @functools.cache
