@@ -173,6 +173,7 @@ def test_the_gradient_check(page):
         again = slopes_by_a_separate_loop(tuple(knobs))[knobs.index((layer, kind, index))]
         assert near(nudged_printed, again)
         assert near(exact_printed, again, slack=2e-8)           # backprop: exact, up to the nudging's error
+        assert exact_printed == pytest.approx(nudged_printed, abs=2e-8)
         truth = (grad_W if kind == "W" else grad_b)[layer][index]
         assert near(exact_printed, truth)                       # the package's backprop, called directly
         assert near(error, abs(truth - again) / (abs(truth) + abs(again)))
@@ -205,7 +206,7 @@ def test_what_the_first_layer_gradient_says(page):
     x, y, net = batch(100)
     grad_W, grad_b = backprop_one_at_a_time(net, x, y)
     blank = np.all(x == 0, axis=0)
-    assert np.all(grad_W[0][:, blank] == 0)
+    assert np.all(grad_W[0][:, blank] == 0) and np.all(backprop(net, x, y)[0][0][:, blank] == 0)
     assert 100 < blank.sum() < 500
     blanks, share = page.numbers(r"In this batch (\d+) of the 784 pixels are blank in all 100 digits, "
                                  r"so (\d+)% of the 12,544")
