@@ -1,4 +1,5 @@
-"""Shared helpers for the site tests: strict MkDocs builds into temporary folders."""
+"""Shared helpers for the site tests: strict MkDocs builds into temporary folders,
+the built site once per session, and a lesson's article for the lesson tests."""
 
 from __future__ import annotations
 
@@ -51,6 +52,17 @@ def site(tmp_path_factory) -> Path:
         if failed.exists():
             pytest.fail(failed.read_text(encoding="utf8"), pytrace=False)
     return shared / "site"
+
+
+@pytest.fixture
+def page(request, site):
+    """The built lesson named by the test module's SLUG, read by tests/lesson.py.
+
+    Lesson checks take only this argument, so the mutation test can call them
+    on an altered copy of the same article (tests/test_lesson_mutations.py)."""
+    import lesson
+
+    return lesson.read(site, request.module.SLUG)
 
 
 @pytest.fixture(scope="session")

@@ -5,46 +5,27 @@ a dense grid search, the cost evaluated directly through Network.set_parameters)
 and compared with the built page, with a tolerance that matches the printed digits.
 """
 
-import html
+import functools
 import math
 import re
 
 import numpy as np
 import pytest
 
-from downhill import experiments
 from downhill.costs import quadratic_cost
 from downhill.data import load_digits, one_hot
 from downhill.descent import descend, get_function
 from downhill.network import Network, feedforward
+import recorded
+from lesson import near
 
 pytestmark = pytest.mark.slow
+SLUG = "landscape"
 
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 
 
-@pytest.fixture(scope="module")
-def raw(site):
-    return (site / "lessons/landscape/index.html").read_text(encoding="utf8")
-
-
-@pytest.fixture(scope="module")
-def page(raw):
-    """The page's text: inline tags dropped, others made spaces, entities decoded."""
-    text = re.sub(r"</?(?:strong|em|span|code|a)\b[^>]*>", "", raw)
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    return re.sub(r"\s+", " ", text)
-
-
-def number_after(page, pattern):
-    """The number(s) captured by pattern (which uses NUMBER groups) on the page."""
-    match = re.search(pattern, page)
-    assert match, f"not on the page: {pattern}"
-    values = [float(g) for g in match.groups()]
-    return values[0] if len(values) == 1 else values
-
-
-@pytest.fixture(scope="module")
+@functools.cache
 def training():
     digits = load_digits()
     return digits.x_train, one_hot(digits.y_train)
@@ -58,28 +39,8 @@ def cost_of(net, theta, x, y):
 
 # --- the skeleton ---------------------------------------------------------------------
 
-def test_the_skeleton_is_there(raw, page):
-    assert 'class="admonition scan"' in raw and "Scan it in five minutes" in page
-    assert "What changes for you" in page and "Check yourself" in page
-    assert 2 <= raw.count('<details class="question"') <= 4
-    footer = ('<a href="../cost/">← 2. What learning really means</a> · '
-              '<a href="../gradient-descent/">4. Gradient descent →</a>')
-    order = [raw.index(mark) for mark in ('class="admonition scan"', '<h2 id="what-changes-for-you"',
-                                          '<h2 id="check-yourself"', footer)]
-    assert order == sorted(order)
-
-
-def test_every_figure_has_alt_text_and_a_caption(raw):
-    figures = re.findall(r'<figure class="dh-figure">(.*?)</figure>', raw, flags=re.S)
-    assert len(figures) == 8
-    for figure in figures:
-        label = re.search(r'<svg role="img" aria-label="([^"]*)"', figure)
-        assert label and len(label[1]) > 30
-        assert "<figcaption>" in figure
-
-
-def test_the_playground_is_embedded_once_and_ends_in_the_shallow_dip(raw):
-    divs = re.findall(r'<div class="dh-playground"[^>]*>', raw)
+def test_the_playground_is_embedded_once_and_ends_in_the_shallow_dip(page):
+    divs = re.findall(r'<div class="dh-playground"[^>]*>', page.html)
     assert len(divs) == 1
     attributes = dict(re.findall(r'data-([a-z]+)="([^"]*)"', divs[0]))
     assert attributes["function"] == "bumpy2d"
@@ -95,11 +56,11 @@ def test_the_playground_is_embedded_once_and_ends_in_the_shallow_dip(raw):
 # --- cost as terrain ------------------------------------------------------------------
 
 def test_the_marked_point_and_its_height(page):
-    x, y = number_after(page, rf"\(w_1, w_2\) = \({NUMBER}, {NUMBER}\)")
+    x, y = page.numbers(rf"\(w_1, w_2\) = \({NUMBER}, {NUMBER}\)")
     w1, w2 = x, y
     expected = (0.1 * (w1**2 + w2**2) - math.exp(-((w1 - 2) ** 2 + (w2 - 1) ** 2))
                 - 0.5 * math.exp(-((w1 + 2) ** 2 + (w2 + 1) ** 2)))
-    assert number_after(page, rf"stands at height {NUMBER} above it") == pytest.approx(expected, abs=5e-4)
+    assert page.number(rf"stands at height {NUMBER} above it") == pytest.approx(expected, abs=5e-4)
 
 
 # --- slopes and the gradient ----------------------------------------------------------
@@ -109,11 +70,16 @@ def test_the_one_knob_slope(page):
 
 
 def test_the_steepest_direction_is_the_gradient(page):
-    steepest, slope = number_after(page, rf"climbs fastest at {NUMBER}°, with slope {NUMBER}")
+    steepest, slope = page.numbers(rf"climbs fastest at {NUMBER}°, with slope {NUMBER}")
     gradient_angle = math.degrees(math.atan2(8, 6))           # 53.13°
     assert steepest == pytest.approx(gradient_angle, abs=0.5)
     assert slope == pytest.approx(10, abs=1e-3)               # |(6, 8)| = 10
-    assert number_after(page, rf"points at {NUMBER}° and has length") == pytest.approx(gradient_angle, abs=0.005)
+    # the page measures 720 slopes by nudging; here they are derived: slope along u = (6, 8) . u
+    angles = [k / 2 for k in range(720)]
+    derived = [6 * math.cos(math.radians(t)) + 8 * math.sin(math.radians(t)) for t in angles]
+    best = max(range(720), key=derived.__getitem__)
+    assert near(steepest, angles[best]) and near(slope, derived[best])
+    assert page.number(rf"points at {NUMBER}° and has length") == pytest.approx(gradient_angle, abs=0.005)
     assert r"\nabla C(3, 4) = (6, 8)" in page and r"\|\nabla C\| = 10" in page
     assert "Of the 720 directions" in page
 
@@ -128,7 +94,7 @@ def test_the_valley_arrow_misses_the_bottom(page):
     down, home = np.array([-6.0, -20.0]), np.array([-3.0, -1.0])
     angle = math.degrees(math.acos(down @ home / (np.linalg.norm(down) * np.linalg.norm(home))))
     assert r"-\nabla C = (-6, -20)" in page
-    assert number_after(page, rf"misses the direction to the bottom by {NUMBER}°") == pytest.approx(angle, abs=0.05)
+    assert page.number(rf"misses the direction to the bottom by {NUMBER}°") == pytest.approx(angle, abs=0.05)
 
 
 # --- local and global minima ----------------------------------------------------------
@@ -145,14 +111,15 @@ def test_the_bumpy_curve_minima(page):
     assert len(where) == 2
     (w_local, w_best), (c_local, c_best) = where, costs
     assert c_local > c_best
-    found = number_after(page, rf"local minimum at w = {NUMBER} with cost {NUMBER}, and the "
+    found = page.numbers(rf"local minimum at w = {NUMBER} with cost {NUMBER}, and the "
                                rf"global minimum at w = {NUMBER} with cost {NUMBER}")
     assert found == pytest.approx([w_local, c_local, w_best, c_best], abs=6e-4)
     assert "The 12 walkers end in just 2 places" in page
 
 
-def test_the_bumpy_surface_minima(page):
-    # every local minimum of bumpy2d on a fine grid (spacing 0.002), found without descent
+@functools.cache
+def bumpy_surface_minima():
+    """Every local minimum of bumpy2d on a fine grid (spacing 0.002), found without descent."""
     g = np.linspace(-4, 4, 4001)
     w1, w2 = np.meshgrid(g, g)
     c = get_function("bumpy2d").value(np.array([w1, w2]))
@@ -163,9 +130,13 @@ def test_the_bumpy_surface_minima(page):
             if di or dj:
                 lowest &= core < c[1 + di:c.shape[0] - 1 + di, 1 + dj:c.shape[1] - 1 + dj]
     i, j = np.nonzero(lowest)
-    minima = sorted(zip(core[i, j], w1[1:-1, 1:-1][i, j], w2[1:-1, 1:-1][i, j]))
+    return sorted(zip(core[i, j], w1[1:-1, 1:-1][i, j], w2[1:-1, 1:-1][i, j]))
+
+
+def test_the_bumpy_surface_minima(page):
+    minima = bumpy_surface_minima()
     assert len(minima) == 2
-    stated = re.findall(rf"a valley floor at \\\(\({NUMBER}, {NUMBER}\)\\\), cost {NUMBER}", page)
+    stated = page.rows(rf"a valley floor at \\\(\({NUMBER}, {NUMBER}\)\\\), cost {NUMBER}")
     assert len(stated) == 2
     for (cost, m1, m2), (s1, s2, sc) in zip(minima, stated):
         assert float(s1) == pytest.approx(m1, abs=0.006) and float(s2) == pytest.approx(m2, abs=0.006)
@@ -177,8 +148,8 @@ def test_the_bumpy_surface_minima(page):
 
 
 def test_two_close_starts_end_in_different_dips(page):
-    shallow, gap, deep = number_after(
-        page, rf"the walk ends at cost {NUMBER}, in the shallow dip; starting {NUMBER} to the "
+    shallow, gap, deep = page.numbers(
+        rf"the walk ends at cost {NUMBER}, in the shallow dip; starting {NUMBER} to the "
               rf"right, at \(-0.2, -2.5\), it ends at cost {NUMBER}, in the deep one")
     land = get_function("bumpy2d")
     assert shallow == pytest.approx(land.value(descend(land, (-0.5, -2.5), 0.3, 300)[-1]), abs=6e-4)
@@ -200,42 +171,62 @@ def li_direction(net, rng):
     return Network(W, [np.zeros_like(b) for b in net.b])
 
 
-def test_the_slice_around_the_trained_network(page, training):
-    x, y = training
-    trained = experiments.video_recipe().trained
-    centre = quadratic_cost(feedforward(trained, x), y)
-    assert number_after(page, rf"At the centre, the trained network, the cost is {NUMBER}") == pytest.approx(centre, abs=6e-5)
-    assert "the lowest of all 441 points of the grid" in page
-    highest, mean = number_after(page, rf"The highest, at the edge of the slice, is {NUMBER}, "
-                                       rf"and the average of the 441 points is {NUMBER}")
-    # the page's fast first-layer trick, checked against the direct cost on the slice's edge
+@functools.cache
+def the_slice():
+    """Costs on the 21 x 21 slice, by linearity of the first layer (written again here),
+    and, directly through set_parameters, on the slice's 80 edge points."""
+    x, y = training()
+    trained = recorded.run("video_recipe").trained
     rng = np.random.default_rng(1)
     u, v = li_direction(trained, rng), li_direction(trained, rng)
     theta, du, dv = trained.parameters(), u.parameters(), v.parameters()
     grid = np.linspace(-1, 1, 21)
-    edge = {(a, b) for a in grid for b in grid if abs(a) == 1 or abs(b) == 1}
-    edge_costs = [cost_of(trained, theta + a * du + b * dv, x, y) for a, b in edge]
-    assert highest == pytest.approx(max(edge_costs), abs=6e-3)
+    first = [x @ net.W[0].T for net in (trained, u, v)]
+    costs = {}
+    for a in grid:
+        for b in grid:
+            z = first[0] + trained.b[0] + a * first[1] + b * first[2]
+            rest = Network([W + a * U + b * V for W, U, V in zip(trained.W[1:], u.W[1:], v.W[1:])], trained.b[1:])
+            costs[a, b] = quadratic_cost(feedforward(rest, 1 / (1 + np.exp(-z))), y)
+    edge = {(a, b): cost_of(trained, theta + a * du + b * dv, x, y)
+            for a in grid for b in grid if abs(a) == 1 or abs(b) == 1}
+    return costs, edge
+
+
+def test_the_slice_around_the_trained_network(page):
+    x, y = training()
+    trained = recorded.run("video_recipe").trained
+    centre = quadratic_cost(feedforward(trained, x), y)
+    assert page.number(rf"At the centre, the trained network, the cost is {NUMBER}") == pytest.approx(centre, abs=6e-5)
+    assert "the lowest of all 441 points of the grid" in page
+    highest, mean = page.numbers(rf"The highest, at the edge of the slice, is {NUMBER}, "
+                                 rf"and the average of the 441 points is {NUMBER}")
+    costs, edge = the_slice()
+    assert len(costs) == 441 and min(costs, key=costs.get) == (0.0, 0.0)   # the centre is the lowest
+    for point, direct in edge.items():   # the linear route agrees with the direct cost
+        assert costs[point] == pytest.approx(direct, abs=1e-9)
+    assert highest == pytest.approx(max(edge.values()), abs=6e-3)
+    assert near(highest, max(costs.values())) and near(mean, np.mean(list(costs.values())))
     assert centre < mean < highest
 
 
-def test_the_straight_line_from_start_to_trained(page, training):
-    x, y = training
-    run = experiments.video_recipe()
+def test_the_straight_line_from_start_to_trained(page):
+    x, y = training()
+    run = recorded.run("video_recipe")
     start, end = run.initial.parameters(), run.trained.parameters()
 
     def line(alpha):
         return cost_of(run.trained, (1 - alpha) * start + alpha * end, x, y)
 
-    at_start, at_end = number_after(page, rf"At the random start the cost is {NUMBER}; at the "
+    at_start, at_end = page.numbers(rf"At the random start the cost is {NUMBER}; at the "
                                           rf"trained knobs, {NUMBER}\.")
     assert at_start == pytest.approx(line(0.0), abs=6e-4)
     assert at_end == pytest.approx(line(1.0), abs=6e-5)
     between = [line(a) for a in np.linspace(0, 1, 21)]
     assert all(later < earlier for earlier, later in zip(between, between[1:]))
     assert "across the 21 points we measured, the cost falls at every step" in page
-    alpha, lowest = number_after(page, rf"the lowest point we measured on the line is at "
+    alpha, lowest = page.numbers(rf"the lowest point we measured on the line is at "
                                        rf"α = {NUMBER}, with cost {NUMBER}")
     assert alpha > 1 and lowest == pytest.approx(line(alpha), abs=6e-5) and lowest < at_end
-    beyond = number_after(page, rf"Beyond the start, at α = -0.25, the cost is higher still: {NUMBER}")
+    beyond = page.number(rf"Beyond the start, at α = -0.25, the cost is higher still: {NUMBER}")
     assert beyond == pytest.approx(line(-0.25), abs=6e-4) and beyond > at_start

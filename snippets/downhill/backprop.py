@@ -88,3 +88,24 @@ def numerical_gradient(net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = 
                 g[i] = (up - down) / (2 * h)
     return grad_W, grad_b
 # --8<-- [end:numerical_gradient]
+
+
+# --8<-- [start:gradient_work]
+def forward_multiply_adds(net: Network) -> int:
+    """Multiply-adds in one forward pass of one example: z = W a + b uses each weight once."""
+    return sum(W.size for W in net.W)
+
+
+def backprop_multiply_adds(net: Network) -> int:
+    """Multiply-adds in one backpropagation of one example: the forward pass, then
+    delta a^T (each weight once, for its slope) and W^T delta (each weight of the
+    layers after the first once, to carry delta back)."""
+    return forward_multiply_adds(net) + sum(W.size for W in net.W) + sum(W.size for W in net.W[1:])
+
+
+def finite_difference_multiply_adds(net: Network) -> int:
+    """Multiply-adds in one central-difference gradient of one example: two forward
+    passes for every weight and bias."""
+    knobs = sum(W.size + b.size for W, b in zip(net.W, net.b))
+    return 2 * knobs * forward_multiply_adds(net)
+# --8<-- [end:gradient_work]

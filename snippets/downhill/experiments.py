@@ -7,16 +7,14 @@ serve` and the tests all call these functions, and only the first call trains
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from downhill.backprop import backprop
 from downhill.cache import cached
 from downhill.costs import quadratic_cost
 from downhill.data import Digits, load_digits, one_hot
-from downhill.network import Network, feedforward, forward, init_network, parameter_count, sigmoid
+from downhill.network import Network, feedforward, init_network, sigmoid
 from downhill.training import BATCH_SIZE, EPOCHS, ETA, History, evaluate, train
 
 STEPS_PER_EPOCH = 4000 // BATCH_SIZE  # on the default 4,000-digit training split
@@ -263,43 +261,3 @@ def cost_on_principal_plane(*, seed: int = 0, points: tuple = (31, 25), margin: 
     b_grid = np.linspace(along[:, 1].min() - margin, along[:, 1].max() + margin, points[1])
     costs = np.array([[cost_at(a, b) for a in a_grid] for b in b_grid])
     return {"a": a_grid, "b": b_grid, "cost": costs, "path": along}
-
-
-# Lesson 5, Backpropagation: the price of a gradient. Timings differ from run to
-# run; measured once and cached, so a rebuild prints the same page.
-# --8<-- [start:gradient_timings]
-@cached
-def gradient_timings(*, sample: int = 400, seed: int = 0) -> dict[str, float]:
-    """Median seconds for one forward pass, one backprop gradient and one
-    finite-difference gradient (central differences on `sample` first-layer
-    weights, scaled up to all 13,002 knobs), on a mini-batch of 10 digits."""
-    digits = load_digits()
-    x, y = digits.x_train[:10], one_hot(digits.y_train[:10])
-    net = video_recipe(seed=seed).initial
-
-    def nudge_first_weights(h=1e-5):
-        flat = net.W[0].reshape(-1)        # a view: writing to it moves the knobs
-        for i in range(sample):
-            kept = flat[i]
-            flat[i] = kept + h
-            quadratic_cost(feedforward(net, x), y)
-            flat[i] = kept - h
-            quadratic_cost(feedforward(net, x), y)
-            flat[i] = kept
-
-    forward_s = median_seconds(lambda: forward(net, x), runs=51)
-    backprop_s = median_seconds(lambda: backprop(net, x, y), runs=51)
-    sample_s = median_seconds(nudge_first_weights, runs=5)
-    return {"forward": forward_s, "backprop": backprop_s, "sample": sample_s,
-            "finite_differences": sample_s / sample * parameter_count(net.sizes)}
-
-
-def median_seconds(work, runs: int) -> float:
-    """The median wall-clock time of `runs` calls of work()."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
-# --8<-- [end:gradient_timings]

@@ -1,0 +1,90 @@
+"""Every lesson has the course's skeleton, read from its built article (tests/lesson.py).
+
+The lessons and their order come from the nav in mkdocs.yml, so a new lesson is
+checked as soon as it is listed there."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import lesson
+
+pytestmark = pytest.mark.slow
+
+LESSONS = lesson.lessons()
+SLUGS = [slug for slug, _ in LESSONS]
+# How many figures each lesson draws (a figure lost in an edit fails here).
+FIGURES = {"network": 5, "cost": 6, "landscape": 8, "gradient-descent": 8, "backpropagation": 3,
+           "training": 6, "what-it-learned": 8, "memorization": 4}
+
+
+def test_the_nav_lists_every_lesson_with_a_figure_count():
+    assert SLUGS == list(FIGURES), "mkdocs.yml's lessons and FIGURES differ: update FIGURES"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_skeleton(site, slug):
+    page = lesson.read(site, slug)
+    html = page.html
+    assert html.count("<h1") == 1, f"lessons/{slug}: one title"
+    scans = re.findall(r'<div class="admonition scan">.*?</div>', html, flags=re.S)
+    assert len(scans) == 1 and "Scan it in five minutes" in scans[0], f"lessons/{slug}: one scan block"
+    assert 5 <= scans[0].count("<li>") <= 7, f"lessons/{slug}: the scan block has 5 to 7 points"
+    headings = [lesson.prose_of(h)[0] for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, flags=re.S)]
+    assert "What changes for you" in headings and headings[-1] == "Check yourself", (slug, headings)
+    assert html.index("admonition scan") < html.index('id="what-changes-for-you"') < html.index('id="check-yourself"')
+    questions = html.count('<details class="question"')
+    assert 2 <= questions <= 4, f"lessons/{slug}: {questions} questions to check yourself"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_figures_have_alt_text_and_captions(site, slug):
+    html = lesson.read(site, slug).html
+    figures = re.findall(r'<figure class="dh-figure">(.*?)</figure>', html, flags=re.S)
+    assert len(figures) == FIGURES[slug], f"lessons/{slug}: {len(figures)} figures"
+    for figure in figures:
+        label = re.search(r'<svg role="img" aria-label="([^"]*)"', figure)
+        assert label and len(label[1].strip()) > 40, f"lessons/{slug}: a figure without alt text"
+        assert "<figcaption>" in figure, f"lessons/{slug}: a figure without caption"
+
+
+@pytest.mark.parametrize("index", range(len(LESSONS)), ids=SLUGS)
+def test_previous_and_next_in_the_lesson_body(site, index):
+    """The article's last paragraph links the lessons before and after (the lesson map at
+    either end); the navigation's own links, outside the article, do not count."""
+    slug = SLUGS[index]
+    html = lesson.read(site, slug).html
+    last = re.findall(r"<p>(.*?)</p>", html, flags=re.S)[-1]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', last)
+    assert len(links) == 2, f"lessons/{slug}: the last paragraph should link previous and next: {last}"
+    (before, before_text), (after, after_text) = links
+    if index == 0:
+        assert before == "../" and before_text == "Lesson map"
+    else:
+        previous_slug, previous_title = LESSONS[index - 1]
+        assert before == f"../{previous_slug}/" and before_text.startswith(f"← {previous_title}")
+    if index == len(LESSONS) - 1:
+        assert after == "../" and after_text == "Lesson map"
+    else:
+        next_slug, next_title = LESSONS[index + 1]
+        assert after == f"../{next_slug}/" and after_text.startswith(next_title) and after_text.endswith("→")
+
+
+def test_near_is_strict():
+    assert lesson.near(lesson.Stated("0.0129"), 0.01290000001) and lesson.near(lesson.Stated("13,002"), 13002)
+    assert not lesson.near(lesson.Stated("0.0129"), 0.0131) and not lesson.near(lesson.Stated("70"), 71)
+    assert lesson.Stated("1.3e-9").tolerance == pytest.approx(0.5e-10) and lesson.Stated("96%").tolerance == 0.5
+
+
+def test_prose_drops_figures_code_and_navigation_and_keeps_math_as_tex():
+    article = ('<article><h2 id="x">Cost<a class="headerlink" href="#x">¶</a></h2>'
+               '<p>It costs <strong>0.63</strong>; <span class="arithmatex">\\(C = 1\\)</span> and '
+               '<span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>w</mi></mrow>'
+               '<annotation encoding="application/x-tex">w = 3</annotation></semantics></math></span>'
+               '<span class="katex-html" aria-hidden="true"><span class="mord">w=3</span></span></span>.</p>'
+               '<svg><text>12</text></svg><pre><code>x = 1</code></pre><table><tr><td>1</td><td>2</td></tr></table></article>')
+    text, code = lesson.prose_of(article)
+    assert text == "Cost It costs 0.63; \\(C = 1\\) and \\(w = 3\\) . 1 2"
+    assert code == "x = 1"
