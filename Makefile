@@ -17,7 +17,7 @@ export MPLBACKEND := Agg
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: serve test build bench notebooks lock clean
+.PHONY: serve test check build bench notebooks lock clean
 
 $(READY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +32,22 @@ serve: $(READY)  ## the site with live reload on http://127.0.0.1:8000
 test: $(READY)  ## package tests, every lesson fence, strict site builds
 	$(BIN)/python -m pytest
 
+# `make check PAGE=docs/lessons/cost.md`: after editing one page, run its fences, its
+# tests and the lesson checks on a strict build of that page alone (seconds, not minutes).
+CHECK_NAME = $(subst -,_,$(basename $(notdir $(PAGE))))
+CHECK_TESTS = $(wildcard tests/test_lesson_$(CHECK_NAME).py tests/test_$(CHECK_NAME).py)
+check: $(READY)  ## one page: its fences, its tests, a strict build of it
+	@test -f "$(PAGE)" || { echo "usage: make check PAGE=docs/lessons/<page>.md"; exit 2; }
+	DOWNHILL_PAGE=$(PAGE) $(BIN)/python -m pytest $(PAGE) $(CHECK_TESTS) tests/test_lesson_skeleton.py tests/test_lesson_mutations.py
+
 build: $(READY)  ## the static site in site/
 	$(BIN)/mkdocs build --strict --clean
 
-bench: $(READY)  ## speed figures for the README
+bench: $(READY)  ## speed and weight figures for the README (several minutes)
 	$(BIN)/python -m downhill.bench
 	$(BIN)/python -m downhill.site.bench
+	$(BIN)/python tests/bench_pages.py
+	$(BIN)/python tests/bench_tests.py
 
 notebooks: $(READY)  ## rewrite notebooks/ (the lesson notebooks Colab opens) from the lessons
 	$(BIN)/python -m downhill.site.notebooks

@@ -21,12 +21,14 @@ One way for every lesson test (tests/test_lesson_*.py):
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,8 +258,14 @@ def _read(path: Path, slug: str) -> Article:
 
 
 def read(site: Path, slug: str) -> Article:
-    """The built lesson lessons/<slug>/ (read once per session; a fresh record each call)."""
-    return _read(site / "lessons" / slug / "index.html", slug).fresh()
+    """The built lesson lessons/<slug>/ (read once per session; a fresh record each call).
+    In a site built one page alone (DOWNHILL_PAGE, as `make check` does), the other
+    lessons are skipped."""
+    built = site / "lessons" / slug / "index.html"
+    alone = os.environ.get("DOWNHILL_PAGE")
+    if alone and not built.exists():
+        pytest.skip(f"the site was built with {alone} alone")
+    return _read(built, slug).fresh()
 
 
 def mutation(printed: str) -> str:
