@@ -255,18 +255,9 @@ def on_page_content(html, page, config, files):
     if problems:
         raise PluginError("\n".join(problems))
     html = hover_terms(html, path)
-    html = typeset_math(html, page, path)
+    typeset_math(html, page, path)  # now, memoised: bad TeX stops the build before any page is written
+    html = math.link_stylesheet(html, get_relative_url(math.STYLESHEET, page.url or "."))
     return playground.link_assets(html, lambda url: get_relative_url(url, page.url or "."))
-
-
-def typeset_math(html: str, page, path: str) -> str:
-    """Every formula typeset by KaTeX now (downhill.site.math); TeX it rejects
-    fails the build naming the page's line."""
-    try:
-        return math.typeset(html, get_relative_url(math.STYLESHEET, page.url or "."))
-    except math.MathError as error:
-        line = math.source_line(page.file.content_string, error.tex)
-        raise PluginError(f"{path}{f':{line}' if line else ''}: {error}") from None
 
 
 def hover_terms(html: str, path: str) -> str:
@@ -283,7 +274,17 @@ def on_post_page(output, page, config):
     path = page_path(page, config)
     written[path] = page.file.abs_dest_path
     output = notebook_buttons(unstash(output, stashed.pop(path, [])), page, config)
-    return name_search_dialog(output)
+    return name_search_dialog(typeset_math(output, page, path))
+
+
+def typeset_math(output: str, page, path: str) -> str:
+    """Every formula typeset by KaTeX (downhill.site.math), once search has indexed
+    the page's TeX; TeX that KaTeX rejects fails the build naming the page's line."""
+    try:
+        return math.typeset(output)
+    except math.MathError as error:
+        line = math.source_line(page.file.content_string, error.tex)
+        raise PluginError(f"{path}{f':{line}' if line else ''}: {error}: {math.WHAT_TO_DO}") from None
 
 
 def on_post_template(output_content, template_name, config):

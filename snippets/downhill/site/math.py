@@ -8,11 +8,14 @@ run no math script. What it guarantees:
 
 * TeX that KaTeX rejects (or accepts only as non-LaTeX) raises MathError with
   KaTeX's message; nothing half-typeset is ever published;
-* the search index gets the MathML's text (η, ∂C∂w), not KaTeX's visual glyphs nor
-  the TeX source: both carry ``data-search-exclude``, which Material's search honours;
-* a page with math starts with a link to KaTeX's stylesheet (inside the content, so
-  it also applies after Material's instant navigation swaps the page in); a page
-  without math links nothing.
+* a page with math starts with a link to KaTeX's stylesheet (``link_stylesheet``,
+  inside the content, so it also applies after Material's instant navigation swaps
+  the page in); a page without math links nothing;
+* the hooks typeset the finished page (on_post_page), after Material's search has
+  indexed the content: the index keeps each formula's TeX, as before, and none of
+  KaTeX's glyphs. (Marking KaTeX's HTML ``data-search-exclude`` does not work: the
+  search plugin compares elements by tag name, so an exclusion on a <span> ends at
+  the first nested </span>.)
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ function typeset(tex, display) {
 """
 
 
+WHAT_TO_DO = f"fix the formula (KaTeX {KATEX_VERSION} typesets the site's math at build time; vendor/katex)"
+
+
 class MathError(ValueError):
     """A formula KaTeX cannot typeset: ``tex`` is its source, the message KaTeX's."""
 
@@ -49,8 +55,13 @@ def has_math(html_text: str) -> bool:
     return '<span class="arithmatex">' in html_text or '<div class="arithmatex">' in html_text
 
 
-def typeset(html_text: str, stylesheet_url: str) -> str:
-    """Every arithmatex formula of a page's HTML typeset; the stylesheet linked if any."""
+def link_stylesheet(content: str, stylesheet_url: str) -> str:
+    """A page's content, led by a link to KaTeX's stylesheet if it has math."""
+    return f'<link rel="stylesheet" href="{stylesheet_url}">\n{content}' if has_math(content) else content
+
+
+def typeset(html_text: str) -> str:
+    """Every arithmatex formula of a page's HTML typeset by KaTeX."""
     if not has_math(html_text):
         return html_text
     html_text = DISPLAY.sub(lambda m: f'<div class="arithmatex">{formula(html.unescape(m["tex"] or m["env"]), True)}</div>', html_text)
@@ -58,20 +69,18 @@ def typeset(html_text: str, stylesheet_url: str) -> str:
     left = LEFT_OVER.search(html_text)
     if left:
         raise MathError("", f"math in a shape downhill.site.math does not know: {html_text[left.start():left.start() + 80]}")
-    return f'<link rel="stylesheet" href="{stylesheet_url}">\n{html_text}'
+    return html_text
 
 
 @functools.cache
 def formula(tex: str, display: bool) -> str:
-    """One formula as KaTeX HTML + MathML, the parts the search index skips marked."""
+    """One formula as KaTeX's HTML (what the eye reads) and MathML (what a screen reader reads)."""
     import quickjs
 
     try:
-        out = _katex()(tex, display)
+        return _katex()(tex, display)
     except quickjs.JSException as error:
         raise MathError(tex, str(error).split("\n", 1)[0]) from None
-    out = out.replace('<span class="katex-html" aria-hidden="true">', '<span class="katex-html" aria-hidden="true" data-search-exclude>')
-    return out.replace('<annotation encoding="application/x-tex">', '<annotation encoding="application/x-tex" data-search-exclude>')
 
 
 @functools.cache
