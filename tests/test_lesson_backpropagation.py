@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 
+from conftest import read_page
 from downhill import experiments
 from downhill.backprop import backprop
 from downhill.data import load_digits, one_hot
@@ -17,7 +18,7 @@ NUMBER = r"([\d,]+(?:\.\d+)?)"
 
 @pytest.fixture(scope="module")
 def html(site):
-    return (site / "lessons/backpropagation/index.html").read_text(encoding="utf8")
+    return read_page(site, "lessons/backpropagation/index.html")
 
 
 @pytest.fixture(scope="module")

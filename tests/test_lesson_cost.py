@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pytest
 
+from conftest import read_page
 from downhill import experiments
 from downhill.data import load_digits, one_hot
 from downhill.network import SIZES, feedforward, parameter_count
@@ -24,7 +25,7 @@ NUMBER = r"(-?[\d,]*\.?\d+)"
 
 @pytest.fixture(scope="module")
 def raw(site):
-    built = (site / "lessons/cost/index.html").read_text(encoding="utf8")
+    built = read_page(site, "lessons/cost/index.html")
     article = re.search(r"<article.*?</article>", built, re.S)[0]
     return re.sub(r"</?abbr\b[^>]*>", "", article)  # hover explanations of glossary terms are not text
 

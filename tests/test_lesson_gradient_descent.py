@@ -14,13 +14,14 @@ import re
 
 import numpy as np
 import pytest
+from conftest import read_page
 
 SLUG = "gradient-descent"
 
 
 @pytest.fixture(scope="module")
 def page(site) -> str:
-    return (site / f"lessons/{SLUG}/index.html").read_text(encoding="utf8")
+    return read_page(site, f"lessons/{SLUG}/index.html")
 
 
 @pytest.fixture(scope="module")

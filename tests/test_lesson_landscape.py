@@ -17,6 +17,7 @@ from downhill.costs import quadratic_cost
 from downhill.data import load_digits, one_hot
 from downhill.descent import descend, get_function
 from downhill.network import Network, feedforward
+from conftest import read_page
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +26,7 @@ NUMBER = r"(-?\d+(?:\.\d+)?)"
 
 @pytest.fixture(scope="module")
 def raw(site):
-    return (site / "lessons/landscape/index.html").read_text(encoding="utf8")
+    return read_page(site, "lessons/landscape/index.html")
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 
+from conftest import read_page
 from downhill import experiments
 from downhill.data import load_digits
 from downhill.network import predict
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def html(site):
-    return (site / "lessons/memorization/index.html").read_text(encoding="utf8")
+    return read_page(site, "lessons/memorization/index.html")
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 
+from conftest import read_page
 from downhill import experiments
 from downhill.data import load_digits
 from downhill.network import accuracy, feedforward, init_network, parameter_count
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def page(site):
-    return re.sub(r"<[^>]+>", "", (site / "lessons/network/index.html").read_text(encoding="utf8"))
+    return re.sub(r"<[^>]+>", "", read_page(site, "lessons/network/index.html"))
 
 
 def test_the_skeleton_is_there(page):

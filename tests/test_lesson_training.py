@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pytest
 
+from conftest import read_page
 from downhill import experiments
 from downhill.data import load_digits
 from downhill.network import accuracy, feedforward, forward
@@ -24,7 +25,7 @@ NIELSEN_SIZES = {500: 85.3, 1000: 88.9, 2000: 91.3}  # science.md: 784-30-10 on 
 
 @pytest.fixture(scope="module")
 def html(site):
-    return (site / "lessons/training/index.html").read_text(encoding="utf8")
+    return read_page(site, "lessons/training/index.html")
 
 
 @pytest.fixture(scope="module")

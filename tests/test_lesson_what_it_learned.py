@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pytest
 
+from conftest import read_page
 from downhill import experiments
 from downhill.data import load_digits
 from downhill.network import feedforward, forward, predict
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def raw(site):
-    return (site / "lessons/what-it-learned/index.html").read_text(encoding="utf8")
+    return read_page(site, "lessons/what-it-learned/index.html")
 
 
 @pytest.fixture(scope="module")

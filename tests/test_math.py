@@ -61,3 +61,11 @@ def test_the_stylesheet_lists_only_woff2_fonts_that_are_vendored():
     assert fonts and all(font.endswith(".woff2") for font in fonts)
     assert sorted(f"fonts/{path.name}" for path in math.fonts()) == sorted(set(fonts))
     assert "format(\"woff\")" not in css and "truetype" not in css
+
+
+def test_katex_s_glyph_drawings_are_hidden_from_screen_readers():
+    """A square root is an SVG inside KaTeX's aria-hidden HTML: not a figure needing alt text."""
+    from downhill.site.alt_text import missing_alt_text
+
+    html = math.typeset('<div class="arithmatex">\\[\\sqrt{x}\\]</div>')
+    assert "<svg" in html and missing_alt_text(html) == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, read_page
 from downhill.descent import descend
 from downhill.figures import PALETTE
 from downhill.network import parameter_breakdown, parameter_count
@@ -59,7 +59,7 @@ def test_summaries_come_in_course_order():
 
 @pytest.fixture(scope="module")
 def quick_reference(site) -> str:
-    return (site / "quick-reference/index.html").read_text(encoding="utf8")
+    return read_page(site, "quick-reference/index.html")
 
 
 @pytest.mark.slow
