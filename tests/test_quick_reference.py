@@ -67,7 +67,7 @@ def test_the_quick_reference_holds_every_summary_in_order_with_a_link(site, quic
     article = text_of(quick_reference)
     positions = []
     for number, page in enumerate(lesson_pages(), 1):
-        lesson = (site / Path(page).with_suffix("") / "index.html").read_text(encoding="utf8")
+        lesson = read_page(site, f"{Path(page).with_suffix('')}/index.html")
         block = re.search(r'<div class="admonition scan">.*?<ul>(.*?)</ul>', lesson, re.S)[1]
         summary = text_of(block)
         assert summary in article, f"the quick reference lacks the summary of docs/{page}"
