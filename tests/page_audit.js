@@ -129,7 +129,7 @@ async () => {
   };
   const figures = [];
   const candidates = [...root.querySelectorAll("svg, img")].filter((el) =>
-    !el.closest("mjx-container, .twemoji, .md-content__button, .md-icon") && !el.parentElement.closest("svg"));
+    !el.closest(".katex, .twemoji, .md-content__button, .md-icon") && !el.parentElement.closest("svg"));
   for (const el of candidates) {
     reveal(el);
     const problems = [];
