@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import subprocess
 import sys
 import time
@@ -27,6 +28,23 @@ def mkdocs_build(dest: Path, *, config: Path = ROOT / "mkdocs.yml", env: dict | 
         capture_output=True,
         text=True,
     )
+
+
+def read_page(site: Path, page: str) -> str:
+    """A built page's HTML with each formula back as the TeX arithmatex marked, \\(...\\) or
+    \\[...\\]: KaTeX typesets them at build time, and tests read the numbers in them."""
+    import html
+
+    from downhill.site.math import formula
+
+    built = (site / page).read_text(encoding="utf8")
+    for shape, escaped in set(re.findall(r'<math xmlns="[^"]*"( display="block")?><semantics>.*?'
+                                         r'<annotation encoding="application/x-tex">(.*?)</annotation>', built, re.S)):
+        tex, display = html.unescape(escaped), bool(shape)
+        marked = html.escape(tex, quote=False)
+        assert formula(tex, display) in built, f"{page}: a formula not as downhill.site.math writes it: {tex}"
+        built = built.replace(formula(tex, display), f"\\[{marked}\\]" if display else f"\\({marked}\\)")
+    return built
 
 
 def build_ok(dest: Path, **kwargs) -> Path:

@@ -1,4 +1,5 @@
-// What a reader would see wrong on the page now displayed: formulas left as raw TeX, and
+// What a reader would see wrong on the page now displayed: formulas left as raw TeX or
+// collapsed, and
 // figures that are hidden, unnamed, or whose text is too faint on what lies behind it (the
 // page background, or the figure's own fill or image where text is drawn on one).
 // Run by tests/test_pages_in_browser.py through page.evaluate; returns plain data.
@@ -6,18 +7,25 @@ async () => {
   const root = document.querySelector("article") || document.body;
   const describe = (el) => (el.getAttribute("aria-label") || el.getAttribute("alt") || el.outerHTML).slice(0, 90);
 
-  // --- formulas -----------------------------------------------------------------------
+  // --- formulas (typeset at build time by KaTeX: HTML for the eye, MathML for screen readers)
   const math = [];
   for (const el of root.querySelectorAll(".arithmatex")) {
-    if (!el.querySelector("mjx-container")) math.push(`not typeset: ${el.textContent.trim().slice(0, 80)}`);
+    if (!el.querySelector(".katex")) math.push(`not typeset: ${el.textContent.trim().slice(0, 80)}`);
   }
-  for (const el of root.querySelectorAll("mjx-merror, [data-mjx-error]")) {
-    math.push(`MathJax error: ${(el.getAttribute("data-mjx-error") || el.textContent).slice(0, 80)}`);
+  for (const el of root.querySelectorAll(".katex-error")) math.push(`KaTeX error: ${(el.title || el.textContent).slice(0, 80)}`);
+  for (const el of root.querySelectorAll(".katex")) {
+    const tex = (el.querySelector("annotation") || el).textContent.trim().slice(0, 60);
+    const shown = el.querySelector(".katex-html") || el;
+    if (!shown.getClientRects().length) continue; // in a closed <details> or a hidden tab
+    const box = shown.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) math.push(`collapsed to ${Math.round(box.width)} x ${Math.round(box.height)} px: ${tex}`);
+    const mathml = el.querySelector(".katex-mathml");
+    if (mathml && mathml.getBoundingClientRect().width > 1) math.push(`KaTeX's stylesheet not applied (its MathML shows): ${tex}`);
   }
   const rawTex = /\\\(|\\\)|\\\[|\\\]|\$\$|\$[^$\s][^$]*\$/;
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
     acceptNode: (node) =>
-      node.parentElement.closest("pre, code, script, style, textarea, mjx-container, .arithmatex")
+      node.parentElement.closest("pre, code, script, style, textarea, .katex, .arithmatex")
         ? NodeFilter.FILTER_REJECT
         : NodeFilter.FILTER_ACCEPT,
   });
@@ -121,7 +129,7 @@ async () => {
   };
   const figures = [];
   const candidates = [...root.querySelectorAll("svg, img")].filter((el) =>
-    !el.closest("mjx-container, .twemoji, .md-content__button, .md-icon") && !el.parentElement.closest("svg"));
+    !el.closest(".katex, .twemoji, .md-content__button, .md-icon") && !el.parentElement.closest("svg"));
   for (const el of candidates) {
     reveal(el);
     const problems = [];

@@ -31,6 +31,8 @@ hooks:
   - {ROOT / "snippets/downhill/site/hooks.py"}
 markdown_extensions:
   - admonition
+  - pymdownx.arithmatex:
+      generic: true
   - pymdownx.details
   - pymdownx.superfences:
       relaxed_headers: true
@@ -196,6 +198,27 @@ def test_a_page_missing_from_the_nav_fails_the_build(tmp_path):
     result = mkdocs_build(tmp_path / "site", config=tmp_path / "mkdocs.yml")
     assert result.returncode != 0
     assert "not included in the \"nav\" configuration" in result.stderr and "orphan.md" in result.stderr
+
+
+BAD_TEX = """\
+# Bad TeX
+
+The rule $w \\leftarrow w - \\eta\\, C'(w)$ is fine.
+
+$$
+\\frac{\\partial C}{\\partial w
+$$
+"""
+
+
+def test_bad_tex_fails_the_build_naming_page_and_line(tmp_path):
+    fails_with(build_small_site(tmp_path, BAD_TEX), tmp_path,
+               "docs/page.md:6: ParseError: KaTeX parse error: Unexpected end of input in a macro argument",
+               "fix the formula (KaTeX")
+    result = build_small_site(tmp_path / "fixed", BAD_TEX.replace("partial w\n", "partial w}\n"))
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "fixed/site/page/index.html").read_text()
+    assert html.count('class="katex"') == 2 and "katex.min.css" in html
 
 
 NO_ALT_IMAGE = """\

@@ -152,8 +152,9 @@ def test_a_lab_page_ran_and_is_lean(site, lab):
     assert "jp-RenderedHTMLCommon {" not in built and "clipboard-copy-txt" not in built and "<style" not in built
     assert '<div class="language-python highlight" data-search-exclude><pre><code>' in built
     markdown = "".join(c.source for c in nbformat.read(ROOT / "docs" / lab, as_version=4).cells if c.cell_type == "markdown")
-    if "$" in markdown:  # maths is typeset by the site's MathJax, like every page
-        assert '<span class="arithmatex">\\(' in built and "$" not in re.sub(r"<(pre|svg|code)\b.*?</\1>", "", built, flags=re.S)
+    if "$" in markdown:  # maths is typeset at build time by KaTeX, like on every page
+        assert '<span class="arithmatex"><span class="katex">' in built
+        assert "$" not in re.sub(r"<(pre|svg|code|annotation)\b.*?</\1>", "", built, flags=re.S)
 
 
 def test_lean_keeps_the_notebook_and_drops_jupyterlab_s_baggage():

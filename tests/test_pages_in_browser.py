@@ -5,8 +5,9 @@ file) and each scheme, one browser tab loads it from 127.0.0.1 and records:
 
 * every request that tries to leave 127.0.0.1 (blocked), every failed request, every
   console error or warning;
-* formulas left as raw TeX, also after reaching the page through Material's instant
-  navigation (no reload: MathJax must typeset the swapped-in content);
+* formulas left as raw TeX, collapsed to no size, or shown without KaTeX's stylesheet,
+  also after reaching the page through Material's instant navigation (no reload: the
+  stylesheet linked from the swapped-in content must apply);
 * every figure's visibility, accessible name and text contrast against the page;
 * axe-core's audit (bundled in the PyPI package axe-playwright-python);
 * a full-page screenshot, kept in test-artifacts/screenshots/<page>-<scheme>.png.
@@ -88,7 +89,8 @@ def take(traffic: Traffic, report: PageReport) -> None:
 
 
 def wait_for_math(page) -> None:
-    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    """Formulas are typeset at build time: wait for the fonts KaTeX's stylesheet loads."""
+    page.evaluate("() => document.fonts.ready")
 
 
 # Before axe runs, each figure's drawing (thousands of matplotlib paths, none of them
@@ -134,8 +136,9 @@ def navigate_instantly(page, url: str, traffic: Traffic) -> list[str]:
     try:
         page.wait_for_function("""url => location.href.split('#')[0] === url
             && document.querySelector('article:not([data-downhill-left])')""", arg=url, timeout=20_000)
-        page.wait_for_function("""() => !document.querySelector(
-            'article .arithmatex:not(:has(mjx-container))')""", timeout=20_000)
+        page.wait_for_function("""() => [...document.querySelectorAll('article link[rel=stylesheet]')]
+            .every(link => link.sheet)""", timeout=20_000)
+        wait_for_math(page)
     except Exception as error:  # playwright's TimeoutError: report it with the page
         problems.append(f"the page did not finish loading or typesetting: {str(error).splitlines()[0]}")
     if not page.evaluate("window.__downhillNoReload === true"):
@@ -428,6 +431,8 @@ BROKEN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><tit
 <main><article><h1>Broken on purpose</h1>
 <p>A formula left raw: $a^2 + b^2$ and \\(x\\).</p>
 <p><span class="arithmatex">\\(y\\)</span> was never typeset.</p>
+<p><span class="arithmatex"><span class="katex"><span class="katex-mathml">z</span><span class="katex-html"
+ style="display: inline-block; width: 0; overflow: hidden">z</span></span></span> collapsed, unstyled.</p>
 <svg width="200" height="100" viewBox="0 0 200 100"><text x="10" y="50" fill="#dddddd">faint</text></svg>
 <figure><svg role="img" aria-label="A hidden figure" style="display: none" width="200" height="100"></svg></figure>
 <img src="missing.png" width="40" height="40">
@@ -454,6 +459,8 @@ def test_the_audit_sees_each_problem(chromium, tmp_path):
     assert any("missing.png" in failed and "404" in failed for failed in report.failed)
     assert "warning: a warning" in report.console and "error: an error" in report.console
     assert any("not typeset: \\(y\\)" in line for line in report.math)
+    assert any("collapsed to 0 x" in line for line in report.math)
+    assert any("KaTeX's stylesheet not applied" in line for line in report.math)
     assert any("raw TeX" in line and "$a^2 + b^2$" in line for line in report.math)
     def problems_of(start):
         return next(f["problems"] for f in report.figures if f["figure"].startswith(start))

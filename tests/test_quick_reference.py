@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, read_page
 from downhill.descent import descend
 from downhill.figures import PALETTE
 from downhill.network import parameter_breakdown, parameter_count
@@ -59,7 +59,7 @@ def test_summaries_come_in_course_order():
 
 @pytest.fixture(scope="module")
 def quick_reference(site) -> str:
-    return (site / "quick-reference/index.html").read_text(encoding="utf8")
+    return read_page(site, "quick-reference/index.html")
 
 
 @pytest.mark.slow
@@ -67,7 +67,7 @@ def test_the_quick_reference_holds_every_summary_in_order_with_a_link(site, quic
     article = text_of(quick_reference)
     positions = []
     for number, page in enumerate(lesson_pages(), 1):
-        lesson = (site / Path(page).with_suffix("") / "index.html").read_text(encoding="utf8")
+        lesson = read_page(site, f"{Path(page).with_suffix('')}/index.html")
         block = re.search(r'<div class="admonition scan">.*?<ul>(.*?)</ul>', lesson, re.S)[1]
         summary = text_of(block)
         assert summary in article, f"the quick reference lacks the summary of docs/{page}"

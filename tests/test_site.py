@@ -59,14 +59,43 @@ def test_pages_reference_nothing_outside_the_site(site):
         assert not [u for u in urls if external(u)], css
 
 
-def test_math_renders_offline(site):
-    home = (site / "index.html").read_text(encoding="utf8")
-    assert 'class="arithmatex"' in home
-    assert 'src="assets/mathjax/tex-svg.js"' in home
-    mathjax = (site / "assets/mathjax/tex-svg.js").read_text(encoding="utf8")
-    assert len(mathjax) > 1_000_000 and "MathJax" in mathjax
-    config = (site / "javascripts/mathjax-config.js").read_text(encoding="utf8")
-    assert "document$.subscribe" in config  # typeset again after instant navigation
+def test_math_is_typeset_at_build_time_and_loads_no_script(site):
+    """Every formula, labs included, is KaTeX markup (HTML + MathML) in the built page; no
+    page loads a math script; exactly the pages with math link KaTeX's stylesheet."""
+    with_math = set()
+    for page in pages(site):
+        html = page.read_text(encoding="utf8")
+        name = page.relative_to(site).as_posix()
+        refs = References()
+        refs.feed(html)
+        assert not [url for url in refs.urls if re.search(r"mathjax|katex[^/]*\.js|tex-\w+\.js", url, re.I)], name
+        assert not re.search(r'class="arithmatex">(?!<span class="katex)', html), f"{name}: a formula left untypeset"
+        assert html.count('<span class="katex">') == html.count('<span class="katex-mathml"><math'), name
+        typeset = '<span class="katex">' in html
+        assert typeset == ("katex.min.css" in html), f"{name}: links KaTeX's CSS {'without' if not typeset else 'but no'} math"
+        if typeset:
+            with_math.add(name)
+    assert {"index.html", "lessons/gradient-descent/index.html", "quick-reference/index.html",
+            "labs/learning-rate/index.html"} <= with_math
+    assert "glossary/index.html" not in with_math
+
+
+def test_katex_s_stylesheet_and_fonts_are_served_by_the_site(site):
+    css = site / "assets/katex/katex.min.css"
+    fonts = re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf8"))
+    assert fonts and all(font.endswith(".woff2") and (css.parent / font).is_file() for font in fonts)
+    assert {f.name for f in (css.parent / "fonts").iterdir()} == {Path(font).name for font in fonts}
+
+
+def test_only_pages_with_a_playground_load_its_script_and_css(site):
+    loading = set()
+    for page in pages(site):
+        html = page.read_text(encoding="utf8")
+        loads = bool(re.search(r'<script src="[^"]*playground\.js">', html))
+        assert loads == ("playground.css" in html) == ('<div class="dh-playground"' in html), page
+        if loads:
+            loading.add(page.relative_to(site).as_posix())
+    assert loading == {"playground/index.html", "lessons/gradient-descent/index.html", "lessons/landscape/index.html"}
 
 
 def test_no_traceback_is_published(site):

@@ -11,6 +11,9 @@
 // Plain JavaScript and SVG, no framework, nothing loaded from elsewhere.
 (function () {
   "use strict";
+  // Pages that embed a playground carry this script, and Material's instant navigation
+  // runs it again on each of them: the first run's document$ subscription starts them all.
+  if (window.DownhillPlayground) return;
 
   // ---- The mathematics: the same contract as downhill.descent -------------------------
   const DIVERGED = 1e6; // an iterate with any |coordinate| above this counts as divergence
@@ -760,7 +763,12 @@
 
   window.DownhillPlayground = { FUNCTIONS, DIVERGED, MAX_STEPS, descend, etaLimit, fmt, checkEta, sliderEta, initAll };
 
-  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(initAll);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initAll);
-  else initAll();
+  // Material's document$ emits each page, instant navigation included; it exists once
+  // Material's bundle has run, which is after this script when the page itself links it.
+  function start() {
+    if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(initAll);
+    else initAll();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

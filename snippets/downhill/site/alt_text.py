@@ -10,13 +10,13 @@ class _AltTextCheck(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.missing: list[str] = []
-        self.icon_depth = 0  # inside a decorative icon span (Material's emoji icons)
+        self.icon_depth = 0  # inside a decorative span: Material's emoji icons, KaTeX's aria-hidden glyphs
         self.svg_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         classes = (attributes.get("class") or "").split()
-        if tag == "span" and "twemoji" in classes:
+        if tag == "span" and ("twemoji" in classes or attributes.get("aria-hidden") == "true"):
             self.icon_depth += 1
         elif tag == "span" and self.icon_depth:
             self.icon_depth += 1

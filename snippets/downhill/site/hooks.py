@@ -13,8 +13,12 @@ Thin glue: each hook calls plain functions of `downhill.site` and
   page or anchor, fail the build naming page and line;
 * the theme's search dialog gets an accessible name (on every page, 404 included),
   and the search index holds prose, not code blocks (it loads on every first visit);
-* MathJax is served from the site itself (no CDN), and the figure colour
-  variables come from the one palette in `downhill.figures`;
+* math is typeset at build time (`downhill.site.math`, KaTeX): pages load no
+  math script, only pages with math link KaTeX's CSS and fonts (served by the
+  site itself, no CDN), and a formula KaTeX rejects fails the build at its line;
+* the playground's script and CSS load only on pages that embed one
+  (`downhill.site.playground`);
+* the figure colour variables come from the one palette in `downhill.figures`;
 * builds are reproducible: SOURCE_DATE_EPOCH defaults to the last commit's time;
 * ``DOWNHILL_PAGE=docs/lessons/x.md`` builds or serves that page alone (fast
   edits; the tests use it to prove a page builds the same alone as with the rest);
@@ -48,9 +52,10 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils import get_relative_url
 
 from downhill.site import build_report
-from downhill.site import links
+from downhill.site import links, math, playground
 from downhill.site.alt_text import WHAT_TO_DO as ALT_TEXT_HELP
 from downhill.site.alt_text import missing_alt_text, source_line
 from downhill.site.failures import FenceFailures, error_message
@@ -66,7 +71,6 @@ from downhill.site.notebooks import has_notebooks, lesson_notebooks, site_of
 from downhill.site.prefetch import prefetch
 from downhill.site.svg_stash import stash, unstash
 
-MATHJAX_SRC = "assets/mathjax/tex-svg.js"
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
 
 failures = FenceFailures()
@@ -144,10 +148,7 @@ def on_files(files, config):
         for file in files.documentation_pages():
             if page_path_of(file, config) != only:
                 file.inclusion = InclusionLevel.EXCLUDED
-    import mathjax  # django-static-mathjax: MathJax 3.2.2 as a registry package
-
-    tex_svg = Path(mathjax.__file__).parent / "static/mathjax/es5/tex-svg.js"
-    files.append(File.generated(config, MATHJAX_SRC, abs_src_path=str(tex_svg)))
+    add_katex(files, config)
     figures = importlib.import_module("downhill.figures")
     files.append(File.generated(config, COLORS_SRC, content=figures.css_variables()))
     if fences.execute and os.environ.get("DOWNHILL_PREFETCH", "on") != "off":
@@ -159,6 +160,14 @@ def on_files(files, config):
             log.info("Ran %d uncached fences and labs ahead of the pages, on %d cores", ran, os.cpu_count())
     add_lesson_notebooks(files, config)
     return files
+
+
+def add_katex(files, config) -> None:
+    """KaTeX's stylesheet and woff2 fonts, served by the site (vendor/katex)."""
+    files.append(File.generated(config, math.STYLESHEET, content=math.stylesheet()))
+    folder = posixpath.dirname(math.STYLESHEET)
+    for font in math.fonts():
+        files.append(File.generated(config, f"{folder}/fonts/{font.name}", abs_src_path=str(font)))
 
 
 def add_lesson_notebooks(files, config) -> None:
@@ -246,7 +255,10 @@ def on_page_content(html, page, config, files):
         problems.append(f"{path}{f':{line}' if line else ''}: {message}: {ALT_TEXT_HELP}")
     if problems:
         raise PluginError("\n".join(problems))
-    return keep_code_out_of_search(hover_terms(html, path))
+    html = keep_code_out_of_search(hover_terms(html, path))
+    typeset_math(html, page, path)  # now, memoised: bad TeX stops the build before any page is written
+    html = math.link_stylesheet(html, get_relative_url(math.STYLESHEET, page.url or "."))
+    return playground.link_assets(html, lambda url: get_relative_url(url, page.url or "."))
 
 
 def hover_terms(html: str, path: str) -> str:
@@ -263,7 +275,17 @@ def on_post_page(output, page, config):
     path = page_path(page, config)
     written[path] = page.file.abs_dest_path
     output = notebook_buttons(unstash(output, stashed.pop(path, [])), page, config)
-    return name_search_dialog(output)
+    return name_search_dialog(typeset_math(output, page, path))
+
+
+def typeset_math(output: str, page, path: str) -> str:
+    """Every formula typeset by KaTeX (downhill.site.math), once search has indexed
+    the page's TeX; TeX that KaTeX rejects fails the build naming the page's line."""
+    try:
+        return math.typeset(output)
+    except math.MathError as error:
+        line = math.source_line(page.file.content_string, error.tex)
+        raise PluginError(f"{path}{f':{line}' if line else ''}: {error}: {math.WHAT_TO_DO}") from None
 
 
 def on_post_template(output_content, template_name, config):
@@ -272,8 +294,6 @@ def on_post_template(output_content, template_name, config):
 
 def notebook_buttons(output: str, page, config) -> str:
     """Download and Colab buttons on every page that has a notebook (lessons, labs)."""
-    from mkdocs.utils import get_relative_url
-
     if not has_notebooks(config):
         return output
     targets = notebook_targets(page.file.src_uri, hasattr(page, "nb_url"), site_of(config))

@@ -7,7 +7,7 @@ the page to the site's own machinery instead:
 
 * code cells become Material code blocks (its colours in light and dark, its copy button);
 * ``$...$`` and ``$$...$$`` in Markdown become arithmatex spans, typeset by the
-  site's own MathJax like every other page;
+  the build's KaTeX (downhill.site.math) like every other page;
 * a few rules in downhill.css lay out cells and outputs.
 """
 
