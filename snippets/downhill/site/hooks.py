@@ -67,6 +67,7 @@ from downhill.site.svg_stash import stash, unstash
 
 MATHJAX_SRC = "assets/mathjax/tex-svg.js"
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
+FIGURES_JS = "javascripts/figures.js"  # the full-screen figure viewer
 
 failures = FenceFailures()
 fences = FenceCache(Path())
@@ -245,7 +246,17 @@ def on_page_content(html, page, config, files):
         problems.append(f"{path}{f':{line}' if line else ''}: {message}: {ALT_TEXT_HELP}")
     if problems:
         raise PluginError("\n".join(problems))
-    return hover_terms(html, path)
+    return figure_script(hover_terms(html, path), page)
+
+
+def figure_script(html: str, page) -> str:
+    """The full-screen figure viewer, on the pages that have figures only. Inside the
+    content, so Material's instant navigation runs it on pages reached later too."""
+    from mkdocs.utils import get_relative_url
+
+    if 'class="dh-figure"' not in html:
+        return html
+    return html + f'\n<script src="{get_relative_url(FIGURES_JS, page.url or ".")}"></script>\n'
 
 
 def hover_terms(html: str, path: str) -> str:
