@@ -123,8 +123,7 @@ def to_html(fig: Figure, *, alt: str, caption: str = "") -> str:
     carries the figure's accessible name; the others are hidden from screen readers,
     so the figure is announced once. A button opens the figure full-screen."""
     check_alt(alt)
-    panels = [inline_svg(svg, alt if n == 0 else None, salt=str(n), basis=basis)
-              for n, (svg, basis) in enumerate(panel_svgs(fig))]
+    panels = [inline_svg(svg, alt if n == 0 else None, salt=str(n)) for n, svg in enumerate(panel_svgs(fig))]
     caption_html = f"\n<figcaption>{caption}</figcaption>" if caption else ""
     return (f'<figure class="dh-figure">\n<div class="dh-figure__panels">\n{"".join(panels)}</div>\n'
             f'<button type="button" class="dh-figure__open" aria-label="Open the figure full-screen" hidden>'
@@ -139,16 +138,18 @@ PHONE_COLUMN = 350  # px, a little under the column, for narrower phones' sake
 SMALLEST_PX, MEDIAN_PX = 8.2, 9.2
 
 
-def panel_svgs(fig: Figure) -> list[tuple[str, float]]:
-    """The figure's panels as SVG documents, each with its smallest readable width (px)."""
+def panel_svgs(fig: Figure) -> list[str]:
+    """The figure's panels as SVG documents."""
     for ax in fig.axes:
         for artist in ax.get_children():
             if isinstance(artist, Collection) and is_dense(artist):
                 artist.set_rasterized(True)
     with mpl.rc_context(fname=STYLE):
+        if not any(ax.get_visible() for ax in fig.axes):
+            return [_save(fig)]
         panels = fit_to_phone(fig)
         if len(panels) == 1:
-            return [(_save(fig), panels[0].basis)]
+            return [_save(fig)]
         # Freeze the layout computed with every panel shown, then save each panel
         # alone: the others hidden, cropped to its columns and the figure's full height.
         fig.set_layout_engine("none")
@@ -159,7 +160,7 @@ def panel_svgs(fig: Figure) -> list[tuple[str, float]]:
             for ax in hidden:
                 ax.set_visible(False)
             box = Bbox.from_extents(panel.x0, top.y0, panel.x1, top.y1).padded(mpl.rcParams["savefig.pad_inches"])
-            out.append((_save(fig, bbox_inches=box, pad_inches=0), panel.basis))
+            out.append(_save(fig, bbox_inches=box, pad_inches=0))
             for ax in hidden:
                 ax.set_visible(True)
         return out
@@ -180,16 +181,20 @@ class Panel:
         self.x0 = min(box.x0 for box in boxes if box) / dpi  # inches
         self.x1 = max(box.x1 for box in boxes if box) / dpi
         sizes = sorted(text.get_fontsize() for ax in axes for text in ax.findobj(mpl.text.Text)
-                       if text.get_visible() and text.get_text().strip() and text.axes is not None)
+                       if text.get_visible() and text.get_text().strip())
         sizes = sizes or [mpl.rcParams["font.size"]]
-        # px per pt this panel must be shown at, at least, for its text to be read
-        self.scale = max(SMALLEST_PX / sizes[0], MEDIAN_PX / sizes[len(sizes) // 2])
-        self.points = (self.x1 - self.x0 + 2 * mpl.rcParams["savefig.pad_inches"]) * 72
-        self.basis = self.points * self.scale
+        points = (self.x1 - self.x0 + 2 * mpl.rcParams["savefig.pad_inches"]) * 72
+        self.basis = points * readable_scale(sizes)
 
     def too_wide(self) -> float:
         """How many times too wide this panel is for a phone (1 or less: it fits)."""
         return self.basis / PHONE_COLUMN
+
+
+def readable_scale(sizes: list[float]) -> float:
+    """The px per pt a panel with text of these sizes (pt, sorted) must be shown at,
+    at least, for its text to read at SMALLEST_PX and MEDIAN_PX."""
+    return max(SMALLEST_PX / sizes[0], MEDIAN_PX / sizes[len(sizes) // 2])
 
 
 def fit_to_phone(fig: Figure) -> list[Panel]:
@@ -263,12 +268,12 @@ def vertex_count(collection: Collection) -> int:
     return sum(len(path.vertices) for path in collection.get_paths())
 
 
-def inline_svg(svg: str, alt: str | None, salt: str = "", basis: float | None = None) -> str:
+def inline_svg(svg: str, alt: str | None, salt: str = "") -> str:
     """Turn matplotlib's SVG document into an element fit to inline in a page.
 
     With ``alt`` it is named for screen readers; without, it is one more panel of a
-    figure named by its first, and hidden from them. ``basis`` is the narrowest it
-    may be shown at (px) with its text still readable (default: its natural width)."""
+    figure named by its first, and hidden from them. It may shrink (flex-basis) as
+    long as its text stays readable, and grow to its natural size (96 px per inch)."""
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
@@ -292,7 +297,8 @@ def inline_svg(svg: str, alt: str | None, salt: str = "", basis: float | None = 
         svg = svg.replace(light, f"var(--dh-{name}, {light})")
     width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)[1])
     natural = width * 4 / 3  # px: 96 px to 72 pt
-    basis = min(natural, basis or natural)
+    sizes = sorted(float(pt) for pt in re.findall(r'data-pt="([\d.]+)"', svg))
+    basis = min(natural, width * readable_scale(sizes)) if sizes else natural
     svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)
     if alt is not None:
         name = f'role="img" aria-label="{html.escape(alt.strip(), quote=True)}"'
