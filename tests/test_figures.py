@@ -218,6 +218,13 @@ def test_ids_are_unique_across_the_panels_of_a_figure():
         assert ref in ids  # every reference resolves inside the page's figure
 
 
+def test_each_glyph_outline_is_defined_once_per_figure():
+    html = two_panels()
+    outlines = re.findall(r'<path id="[^"]+" d="([^"]*)"\s*transform="scale\(0\.015625\)"', html)
+    assert len(outlines) > 10 and len(outlines) == len(set(outlines))
+    assert "<defs>\n</defs>" not in html
+
+
 def test_panels_are_byte_identical_from_run_to_run():
     assert two_panels() == two_panels()
 

@@ -38,6 +38,7 @@ import numpy as np
 import PIL.Image
 from matplotlib.collections import Collection, LineCollection
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from matplotlib.transforms import Bbox
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
@@ -68,6 +69,7 @@ DENSE_VERTICES = 4000  # collections with more vertices than this are rasterized
 # ... and so are collections with more marks than this: a scatter of 13,002 dots is
 # 13,002 SVG <use> elements, which took a browser tens of seconds to lay out.
 DENSE_MARKS = 2000
+SMALL_GRID = 64  # images of at most this many cells a side are embedded cell for cell
 
 
 # Figures drawn but not yet printed; the site build fails on any left over.
@@ -123,11 +125,36 @@ def to_html(fig: Figure, *, alt: str, caption: str = "") -> str:
     carries the figure's accessible name; the others are hidden from screen readers,
     so the figure is announced once. A button opens the figure full-screen."""
     check_alt(alt)
-    panels = [inline_svg(svg, alt if n == 0 else None, salt=str(n)) for n, svg in enumerate(panel_svgs(fig))]
+    panels = share_glyphs([inline_svg(svg, alt if n == 0 else None, salt=str(n))
+                           for n, svg in enumerate(panel_svgs(fig))])
     caption_html = f"\n<figcaption>{caption}</figcaption>" if caption else ""
     return (f'<figure class="dh-figure">\n<div class="dh-figure__panels">\n{"".join(panels)}</div>\n'
             f'<button type="button" class="dh-figure__open" aria-label="Open the figure full-screen" hidden>'
             f'</button>{caption_html}\n</figure>')
+
+
+# A glyph outline as matplotlib defines it (in 1/64 font units), once per SVG.
+GLYPH = re.compile(r'<path id="([^"]+)" d="([^"]*)"\s*transform="scale\(0\.015625\)"\s*/>\s*')
+
+
+def share_glyphs(panels: list[str]) -> list[str]:
+    """Each glyph outline defined once per figure: later panels use the first's.
+    (The panels of a figure are always shown together, so the first is there.)"""
+    first: dict[str, str] = {}  # outline -> id of its definition
+    shared = []
+    for svg in panels:
+        renamed: dict[str, str] = {}
+
+        def keep_or_drop(glyph: re.Match) -> str:
+            if glyph[2] in first:
+                renamed[glyph[1]] = first[glyph[2]]
+                return ""
+            first[glyph[2]] = glyph[1]
+            return glyph[0]
+
+        svg = re.sub(r"<defs>\s*</defs>\s*", "", GLYPH.sub(keep_or_drop, svg))
+        shared.append(re.sub(r'href="#([^"]+)"', lambda ref: f'href="#{renamed.get(ref[1], ref[1])}"', svg))
+    return shared
 
 
 # Figure text must stay readable on a phone without zooming: in a 390 px wide
@@ -144,6 +171,10 @@ def panel_svgs(fig: Figure) -> list[str]:
         for artist in ax.get_children():
             if isinstance(artist, Collection) and is_dense(artist):
                 artist.set_rasterized(True)
+            if isinstance(artist, AxesImage) and is_small_grid(artist):
+                # one pixel per cell, enlarged by the browser with sharp edges (as
+                # "nearest" draws it), instead of resampled at savefig.dpi: 5x lighter
+                artist.set_interpolation("none")
     with mpl.rc_context(fname=STYLE):
         if not any(ax.get_visible() for ax in fig.axes):
             return [_save(fig)]
@@ -262,6 +293,11 @@ def is_dense(collection: Collection) -> bool:
     if isinstance(collection, Poly3DCollection):
         return True  # its 2-D paths exist only once drawn: a surface is dense anyway
     return vertex_count(collection) > DENSE_VERTICES or len(collection.get_offsets()) > DENSE_MARKS
+
+
+def is_small_grid(image: AxesImage) -> bool:
+    """An image of a few cells drawn as blocks (digits, weights, confusion matrices)."""
+    return image.get_interpolation() in ("nearest", "antialiased", "auto") and max(image.get_array().shape[:2]) <= SMALL_GRID
 
 
 def vertex_count(collection: Collection) -> int:
