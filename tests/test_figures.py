@@ -291,3 +291,16 @@ def test_the_lightest_encoding_of_a_raster_is_kept():
     assert len(base64.b64decode(payload)) <= len(png.getvalue())
     with PIL.Image.open(io.BytesIO(base64.b64decode(payload))) as image:
         assert image.convert("RGBA").getpixel((20, 20)) == (255, 0, 0, 128)  # flat colour kept exactly
+
+
+def test_a_grid_of_pictures_stays_whole_and_a_row_of_them_wraps():
+    pixels = np.linspace(0, 1, 784)
+    with figure(alt="Eight digits in two rows of four", size=(7.2, 3.6)) as fig:
+        for n, ax in enumerate(fig.subplots(2, 4).flat):
+            figures.draw_digit(ax, pixels, f"digit {n}")
+    (grid,) = panels(str(fig))  # read row by row: columns must not come apart
+    assert text_px(grid, min(grid["natural"], PHONE_COLUMN_PX))[0] >= 8
+    with figure(alt="Four digits side by side in one row", size=(9.6, 2.4)) as fig:
+        for n, ax in enumerate(fig.subplots(1, 4)):
+            figures.draw_digit(ax, pixels, f"digit {n}")
+    assert len(panels(str(fig))) == 4

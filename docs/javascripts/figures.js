@@ -26,6 +26,12 @@
     const caption = figure.querySelector("figcaption");
     const holder = document.createElement("div");
     holder.className = "dh-figure-dialog__body";
+    // As wide as the screen, but no wider than keeps a row of the panels within its height.
+    const boxes = [...panels.querySelectorAll("svg")].map((svg) => svg.viewBox.baseVal).filter((box) => box && box.height);
+    if (boxes.length) {
+      const ratio = boxes.reduce((sum, box) => sum + box.width, 0) / Math.max(...boxes.map((box) => box.height));
+      holder.style.maxWidth = `max(20rem, calc((100dvh - 6rem) * ${ratio.toFixed(3)}))`;
+    }
     const placeholder = document.createComment("figure panels shown full-screen");
     panels.replaceWith(placeholder);
     holder.append(panels);

@@ -243,7 +243,8 @@ def fit_to_phone(fig: Figure) -> list[Panel]:
 
 def split_panels(fig: Figure) -> list[Panel]:
     """Group the axes into panels: axes whose columns overlap, and each colorbar with
-    the nearest of the axes it belongs to. Figure-level artists keep the figure whole."""
+    the nearest of the axes it belongs to. Figure-level artists (a suptitle, a figure
+    legend) and grids of pictures (rows and columns of digits) keep the figure whole."""
     renderer = fig._get_renderer()
     axes = [ax for ax in fig.axes if ax.get_visible()]
     whole = any(artist.get_visible() for artist in fig.texts + fig.legends + fig.images + fig.patches + fig.lines)
@@ -262,6 +263,8 @@ def split_panels(fig: Figure) -> list[Panel]:
         else:
             groups.append([ax])
     groups = merge_overlapping(groups)
+    if sum(sum(map(is_picture, group)) >= 2 for group in groups) >= 2:
+        return [Panel(axes, renderer, fig.dpi)]  # a grid of pictures is read row by row: keep it whole
     for colorbar in colorbars:
         parents = [p for p in getattr(colorbar, "_colorbar_info", {}).get("parents", []) if p in plots]
         box = colorbar.get_position()
@@ -269,6 +272,11 @@ def split_panels(fig: Figure) -> list[Panel]:
         next(group for group in groups if near in group).append(colorbar)
     groups.sort(key=lambda group: min(ax.get_position().x0 for ax in group))
     return [Panel(group, renderer, fig.dpi) for group in groups]
+
+
+def is_picture(ax) -> bool:
+    """An image without axis ticks (a digit, a neuron's weights)."""
+    return bool(ax.images) and (not ax.axison or not (len(ax.get_xticks()) or len(ax.get_yticks())))
 
 
 def overlap(a: Bbox, b: Bbox) -> bool:
