@@ -247,22 +247,13 @@ def split_panels(fig: Figure) -> list[Panel]:
     legend) and grids of pictures (rows and columns of digits) keep the figure whole."""
     renderer = fig._get_renderer()
     axes = [ax for ax in fig.axes if ax.get_visible()]
-    whole = any(artist.get_visible() for artist in fig.texts + fig.legends + fig.images + fig.patches + fig.lines)
-    whole |= bool(getattr(fig, "_suptitle", None)) or bool(fig.subfigs and any(sf.texts or sf.legends or sf._suptitle for sf in fig.subfigs))
+    figure_level = [fig, *fig.subfigs]
+    whole = any(part.texts or part.legends or getattr(part, "_suptitle", None) for part in figure_level)
     if whole or len(axes) < 2:
         return [Panel(axes, renderer, fig.dpi)]
     colorbars = [ax for ax in axes if hasattr(ax, "_colorbar")]
     plots = [ax for ax in axes if ax not in colorbars]
-    groups: list[list] = []
-    for ax in sorted(plots, key=lambda a: a.get_position().x0):
-        box = ax.get_position()
-        for group in groups:
-            if any(overlap(box, other.get_position()) for other in group):
-                group.append(ax)
-                break
-        else:
-            groups.append([ax])
-    groups = merge_overlapping(groups)
+    groups = merge_overlapping([[ax] for ax in plots])
     if sum(sum(map(is_picture, group)) >= 2 for group in groups) >= 2:
         return [Panel(axes, renderer, fig.dpi)]  # a grid of pictures is read row by row: keep it whole
     for colorbar in colorbars:
@@ -285,6 +276,7 @@ def overlap(a: Bbox, b: Bbox) -> bool:
 
 
 def merge_overlapping(groups: list[list]) -> list[list]:
+    """Merge groups of axes until no two share columns."""
     merged = True
     while merged:
         merged = False
