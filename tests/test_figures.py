@@ -304,3 +304,11 @@ def test_a_grid_of_pictures_stays_whole_and_a_row_of_them_wraps():
         for n, ax in enumerate(fig.subplots(1, 4)):
             figures.draw_digit(ax, pixels, f"digit {n}")
     assert len(panels(str(fig))) == 4
+
+
+def test_identical_images_do_not_share_an_id():
+    with figure(alt="Four identical digits in a two by two grid", size=(4, 4)) as fig:
+        for ax in fig.subplots(2, 2).flat:
+            figures.draw_digit(ax, np.linspace(0, 1, 784))
+    ids = re.findall(r'\bid="([^"]+)"', str(fig))
+    assert len(ids) == len(set(ids))

@@ -315,6 +315,9 @@ def inline_svg(svg: str, alt: str | None, salt: str = "") -> str:
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
     svg = PATH_DATA.sub(lambda path: ' d="' + LONG_NUMBER.sub(round_coordinate, path[1]) + '"', svg)
     svg = PNG_DATA.sub(lambda image: lighter_image(image[1]), svg)
+    # matplotlib names an image after its pixels, so identical images (four neurons
+    # that start equal) share an id; nothing refers to it: drop it.
+    svg = re.sub(r'(<image\b[^>]*?)\s+id="[^"]*"', r"\1", svg)
     # Mark text (matplotlib draws it as glyph outlines in groups "text_N") so the
     # browser tests can find it and check its contrast in both colour schemes, with
     # its font size in pt (data-pt): in the page it is data-pt times the SVG's shown
