@@ -142,7 +142,10 @@ async () => {
       ? (el.getAttribute("alt") || el.getAttribute("aria-label") || "").trim()
       : el.getAttribute("role") === "img" && (el.getAttribute("aria-label") ||
         (el.getAttribute("aria-labelledby") || "").split(/\s+/).map((id) => document.getElementById(id)?.textContent || "").join(" ")).trim();
-    if (!name) problems.push("no accessible name (alt text, or role=img with aria-label)");
+    // A figure's second and later panels are hidden from screen readers: its first names it.
+    const panelOfNamed = el.getAttribute("aria-hidden") === "true" &&
+      el.closest(".dh-figure")?.querySelector('svg.dh-figure__svg[role="img"][aria-label]');
+    if (!name && !panelOfNamed) problems.push("no accessible name (alt text, or role=img with aria-label)");
     let texts = 0, worst = null;
     if (el.tagName !== "IMG" && visible) {
       const page = background(el);

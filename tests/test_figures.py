@@ -163,3 +163,152 @@ def test_ids_do_not_depend_on_how_matplotlib_named_them():
     first, second = figures.inline_svg(svg("p0a1b2c3"), "A clipped group"), figures.inline_svg(svg("p9f8e7d6"), "A clipped group")
     assert first == second
     assert 'url(#f' in first and 'href="#f' in first
+
+
+# --- panels, phones, full screen, raster weight ----------------------------------
+
+PHONE_COLUMN_PX = 358  # the content column of a 390 px wide phone
+
+
+def panels(html: str) -> list[dict]:
+    """Each panel SVG of a printed figure: its opening tag, viewBox width (pt), the
+    widths it may be shown at (px), and its text sizes (pt)."""
+    out = []
+    for svg in re.findall(r'<svg [^>]*class="dh-figure__svg".*?</svg>', html, flags=re.S):
+        tag = re.match(r"<svg [^>]*>", svg)[0]
+        basis, natural = map(float, re.search(r"flex: [\d.]+ 1 ([\d.]+)px; max-width: ([\d.]+)px", tag).groups())
+        out.append({"tag": tag, "svg": svg, "points": float(re.search(r'viewBox="0 0 ([\d.]+)', tag)[1]),
+                    "basis": basis, "natural": natural,
+                    "sizes": sorted(float(pt) for pt in re.findall(r'<g class="dh-text" data-pt="([\d.]+)"', svg))})
+    return out
+
+
+def text_px(panel: dict, shown: float) -> tuple[float, float]:
+    """(smallest, median) text height in px when the panel is shown `shown` px wide."""
+    scale = shown / panel["points"]
+    sizes = panel["sizes"]
+    return sizes[0] * scale, sizes[len(sizes) // 2] * scale
+
+
+def two_panels(size=(9.6, 3.6)):
+    with figure(alt="A cost curve beside a heat map with its colour bar", size=size) as fig:
+        left, right = fig.subplots(1, 2)
+        left.plot([0, 1, 2], [4, 1, 0], color=COST)
+        left.set(title="Cost", xlabel="step", ylabel="cost")
+        shown = right.imshow(np.arange(100.0).reshape(10, 10))
+        fig.colorbar(shown, ax=right, label="weight")
+    return str(fig)
+
+
+def test_side_by_side_panels_are_one_svg_each_and_one_image_for_screen_readers():
+    html = two_panels()
+    first, second = panels(html)
+    assert html.count('role="img"') == 1 and 'role="img" aria-label="A cost curve beside' in first["tag"]
+    assert 'aria-hidden="true"' in second["tag"] and "aria-label" not in second["tag"]
+    assert '<div class="dh-figure__panels">' in html
+    # the colour bar travels with the heat map it belongs to
+    assert "weight" not in first["svg"] and len(second["sizes"]) > len(first["sizes"]) / 2
+
+
+def test_ids_are_unique_across_the_panels_of_a_figure():
+    html = two_panels()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) > 20 and len(ids) == len(set(ids))
+    for ref in set(re.findall(r'(?:href="#|url\(#)([^")]+)', html)):
+        assert ref in ids  # every reference resolves inside the page's figure
+
+
+def test_each_glyph_outline_is_defined_once_per_figure():
+    html = two_panels()
+    outlines = re.findall(r'<path id="[^"]+" d="([^"]*)"\s*transform="scale\(0\.015625\)"', html)
+    assert len(outlines) > 10 and len(outlines) == len(set(outlines))
+    assert "<defs>\n</defs>" not in html
+
+
+def test_panels_are_byte_identical_from_run_to_run():
+    assert two_panels() == two_panels()
+
+
+@pytest.mark.parametrize("size", [(9.6, 3.6), (12.0, 2.5), (6.4, 3.6)])
+def test_figure_text_reads_on_a_phone(size):
+    with figure(alt="Some panels in a row, each with ticks and a title", size=size) as fig:
+        for n, ax in enumerate(fig.subplots(1, round(size[0] / 3.2))):
+            ax.plot([0, 1], [n, 1], color=COST)
+            ax.set(title=f"panel {n}", xlabel="w")
+    for panel in panels(str(fig)):
+        # stacked on a phone: each panel as wide as the column allows
+        smallest, median = text_px(panel, min(panel["natural"], PHONE_COLUMN_PX))
+        assert smallest >= 8 and median >= 9
+        # side by side with others: never narrower than its flex-basis
+        smallest, median = text_px(panel, panel["basis"])
+        assert smallest >= 8 and median >= 9
+        assert panel["basis"] <= PHONE_COLUMN_PX
+
+
+def test_a_wide_single_panel_is_made_smaller_with_its_text_kept():
+    with figure(alt="One wide panel with small print in a corner", size=(10, 3)) as fig:
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, 1], color=COST)
+        ax.text(0.5, 0.5, "small print", fontsize="small")
+    (panel,) = panels(str(fig))
+    assert panel["sizes"][0] == pytest.approx(10.5 * 0.833, abs=0.01)  # "small"
+    assert panel["points"] < 10 * 72 * 0.6
+    assert text_px(panel, min(panel["natural"], PHONE_COLUMN_PX))[0] >= 8
+
+
+def test_data_pt_is_the_glyph_scale_times_100():
+    html = str(draw())
+    groups = re.findall(r'<g class="dh-text" data-pt="([\d.]+)"[^>]*>\s*<g [^>]*?scale\(([\d.]+)', html)
+    assert groups and all(float(pt) == pytest.approx(float(scale) * 100) for pt, scale in groups)
+    assert {float(pt) for pt, _ in groups} >= {9.5, 10.5, 11.5}  # ticks and legend, labels, title
+    assert html.count('<g class="dh-text"') == html.count("data-pt=")
+
+
+def test_every_figure_has_a_full_screen_button():
+    html = str(draw())
+    assert '<button type="button" class="dh-figure__open" aria-label="Open the figure full-screen" hidden>' in html
+
+
+def test_rasterized_parts_are_webp_when_that_is_lighter():
+    w1, w2 = np.meshgrid(np.linspace(-3, 3, 300), np.linspace(-3, 3, 300))
+    with figure(alt="Filled contours of a bowl-shaped cost") as fig:
+        fig.subplots().contourf(w1, w2, w1**2 + 3 * w2**2 + np.sin(3 * w1), levels=30)
+    html = str(fig)
+    assert "data:image/webp;base64," in html and "data:image/png" not in html
+
+
+def test_the_lightest_encoding_of_a_raster_is_kept():
+    import base64
+    import io
+
+    import PIL.Image
+
+    flat = PIL.Image.new("RGBA", (40, 40), (255, 0, 0, 128))
+    png = io.BytesIO()
+    flat.save(png, "PNG")
+    data = figures.lighter_image(base64.b64encode(png.getvalue()).decode())
+    kind, payload = re.match(r"data:image/(\w+);base64,(.*)", data).groups()
+    assert len(base64.b64decode(payload)) <= len(png.getvalue())
+    with PIL.Image.open(io.BytesIO(base64.b64decode(payload))) as image:
+        assert image.convert("RGBA").getpixel((20, 20)) == (255, 0, 0, 128)  # flat colour kept exactly
+
+
+def test_a_grid_of_pictures_stays_whole_and_a_row_of_them_wraps():
+    pixels = np.linspace(0, 1, 784)
+    with figure(alt="Eight digits in two rows of four", size=(7.2, 3.6)) as fig:
+        for n, ax in enumerate(fig.subplots(2, 4).flat):
+            figures.draw_digit(ax, pixels, f"digit {n}")
+    (grid,) = panels(str(fig))  # read row by row: columns must not come apart
+    assert text_px(grid, min(grid["natural"], PHONE_COLUMN_PX))[0] >= 8
+    with figure(alt="Four digits side by side in one row", size=(9.6, 2.4)) as fig:
+        for n, ax in enumerate(fig.subplots(1, 4)):
+            figures.draw_digit(ax, pixels, f"digit {n}")
+    assert len(panels(str(fig))) == 4
+
+
+def test_identical_images_do_not_share_an_id():
+    with figure(alt="Four identical digits in a two by two grid", size=(4, 4)) as fig:
+        for ax in fig.subplots(2, 2).flat:
+            figures.draw_digit(ax, np.linspace(0, 1, 784))
+    ids = re.findall(r'\bid="([^"]+)"', str(fig))
+    assert len(ids) == len(set(ids))

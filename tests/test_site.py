@@ -118,6 +118,15 @@ def test_the_home_page_shows_a_figure_drawn_at_build_time(site):
     assert "figure-colors.css" in home
 
 
+def test_the_figure_viewer_loads_only_on_pages_with_figures(site):
+    lesson = (site / "lessons/landscape/index.html").read_text(encoding="utf8")
+    glossary = (site / "glossary/index.html").read_text(encoding="utf8")
+    assert lesson.count('<script src="../../javascripts/figures.js"></script>') == 1
+    assert lesson.count('class="dh-figure__open"') == lesson.count('<figure class="dh-figure">') >= 5
+    assert "figures.js" not in glossary and 'class="dh-figure"' not in glossary
+    assert "document.addEventListener" in (site / "javascripts/figures.js").read_text(encoding="utf8")
+
+
 def test_no_request_for_google_fonts_or_github_statistics(site):
     home = (site / "index.html").read_text(encoding="utf8")
     assert "fonts.googleapis" not in home and "fonts.gstatic" not in home

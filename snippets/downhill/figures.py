@@ -24,6 +24,7 @@ the figure into the page::
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import io
@@ -34,8 +35,11 @@ from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
+import PIL.Image
 from matplotlib.collections import Collection, LineCollection
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from matplotlib.transforms import Bbox
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 STYLE = Path(__file__).with_name("downhill.mplstyle")
@@ -65,6 +69,7 @@ DENSE_VERTICES = 4000  # collections with more vertices than this are rasterized
 # ... and so are collections with more marks than this: a scatter of 13,002 dots is
 # 13,002 SVG <use> elements, which took a browser tens of seconds to lay out.
 DENSE_MARKS = 2000
+SMALL_GRID = 64  # images of at most this many cells a side are embedded cell for cell
 
 
 # Figures drawn but not yet printed; the site build fails on any left over.
@@ -113,23 +118,174 @@ def check_alt(alt: str) -> None:
 
 
 def to_html(fig: Figure, *, alt: str, caption: str = "") -> str:
-    """The figure as a <figure> element with inline, scheme-aware SVG."""
+    """The figure as a <figure> element: one inline, scheme-aware SVG per panel.
+
+    A figure of side-by-side panels is cut into one SVG per panel, laid out in a
+    wrapping row: side by side where they fit, stacked on a phone. The first panel
+    carries the figure's accessible name; the others are hidden from screen readers,
+    so the figure is announced once. A button opens the figure full-screen."""
     check_alt(alt)
-    svg = inline_svg(to_svg(fig), alt)
+    panels = share_glyphs([inline_svg(svg, alt if n == 0 else None, salt=str(n))
+                           for n, svg in enumerate(panel_svgs(fig))])
     caption_html = f"\n<figcaption>{caption}</figcaption>" if caption else ""
-    return f'<figure class="dh-figure">\n{svg}{caption_html}\n</figure>'
+    return (f'<figure class="dh-figure">\n<div class="dh-figure__panels">\n{"".join(panels)}</div>\n'
+            f'<button type="button" class="dh-figure__open" aria-label="Open the figure full-screen" hidden>'
+            f'</button>{caption_html}\n</figure>')
 
 
-def to_svg(fig: Figure) -> str:
-    """Render with the course style: deterministic, dense artists rasterized."""
+# A glyph outline as matplotlib defines it (in 1/64 font units), once per SVG.
+GLYPH = re.compile(r'<path id="([^"]+)" d="([^"]*)"\s*transform="scale\(0\.015625\)"\s*/>\s*')
+
+
+def share_glyphs(panels: list[str]) -> list[str]:
+    """Each glyph outline defined once per figure: later panels use the first's.
+    (The panels of a figure are always shown together, so the first is there.)"""
+    first: dict[str, str] = {}  # outline -> id of its definition
+    shared = []
+    for svg in panels:
+        renamed: dict[str, str] = {}
+
+        def keep_or_drop(glyph: re.Match) -> str:
+            if glyph[2] in first:
+                renamed[glyph[1]] = first[glyph[2]]
+                return ""
+            first[glyph[2]] = glyph[1]
+            return glyph[0]
+
+        svg = re.sub(r"<defs>\s*</defs>\s*", "", GLYPH.sub(keep_or_drop, svg))
+        shared.append(re.sub(r'href="#([^"]+)"', lambda ref: f'href="#{renamed.get(ref[1], ref[1])}"', svg))
+    return shared
+
+
+# Figure text must stay readable on a phone without zooming: in a 390 px wide
+# viewport the content column is about 358 px. Each panel is sized so that, shown
+# that wide, its text is at least SMALLEST_PX high (its smallest) and MEDIAN_PX
+# (its median); a panel wider than that makes the whole figure smaller, text kept.
+PHONE_COLUMN = 350  # px, a little under the column, for narrower phones' sake
+SMALLEST_PX, MEDIAN_PX = 8.2, 9.2
+
+
+def panel_svgs(fig: Figure) -> list[str]:
+    """The figure's panels as SVG documents."""
     for ax in fig.axes:
         for artist in ax.get_children():
             if isinstance(artist, Collection) and is_dense(artist):
                 artist.set_rasterized(True)
-    buffer = io.StringIO()
+            if isinstance(artist, AxesImage) and is_small_grid(artist):
+                # one pixel per cell, enlarged by the browser with sharp edges (as
+                # "nearest" draws it), instead of resampled at savefig.dpi: 5x lighter
+                artist.set_interpolation("none")
     with mpl.rc_context(fname=STYLE):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        if not any(ax.get_visible() for ax in fig.axes):
+            return [_save(fig)]
+        panels = fit_to_phone(fig)
+        if len(panels) == 1:
+            return [_save(fig)]
+        # Freeze the layout computed with every panel shown, then save each panel
+        # alone: the others hidden, cropped to its columns and the figure's full height.
+        fig.set_layout_engine("none")
+        top = fig.get_tightbbox(fig._get_renderer())
+        out = []
+        for panel in panels:
+            hidden = [ax for ax in fig.axes if ax not in panel.axes and ax.get_visible()]
+            for ax in hidden:
+                ax.set_visible(False)
+            box = Bbox.from_extents(panel.x0, top.y0, panel.x1, top.y1).padded(mpl.rcParams["savefig.pad_inches"])
+            out.append(_save(fig, bbox_inches=box, pad_inches=0))
+            for ax in hidden:
+                ax.set_visible(True)
+        return out
+
+
+def _save(fig: Figure, **options) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, **options)
     return buffer.getvalue()
+
+
+class Panel:
+    """Axes that sit in the same columns of a figure (with their colorbars)."""
+
+    def __init__(self, axes: list, renderer, dpi: float) -> None:
+        self.axes = axes
+        boxes = [ax.get_tightbbox(renderer) for ax in axes]
+        self.x0 = min(box.x0 for box in boxes if box) / dpi  # inches
+        self.x1 = max(box.x1 for box in boxes if box) / dpi
+        sizes = sorted(text.get_fontsize() for ax in axes for text in ax.findobj(mpl.text.Text)
+                       if text.get_visible() and text.get_text().strip())
+        sizes = sizes or [mpl.rcParams["font.size"]]
+        points = (self.x1 - self.x0 + 2 * mpl.rcParams["savefig.pad_inches"]) * 72
+        self.basis = points * readable_scale(sizes)
+
+    def too_wide(self) -> float:
+        """How many times too wide this panel is for a phone (1 or less: it fits)."""
+        return self.basis / PHONE_COLUMN
+
+
+def readable_scale(sizes: list[float]) -> float:
+    """The px per pt a panel with text of these sizes (pt, sorted) must be shown at,
+    at least, for its text to read at SMALLEST_PX and MEDIAN_PX."""
+    return max(SMALLEST_PX / sizes[0], MEDIAN_PX / sizes[len(sizes) // 2])
+
+
+def fit_to_phone(fig: Figure) -> list[Panel]:
+    """Lay the figure out, shrinking it (text kept) until every panel fits a phone."""
+    for _ in range(4):
+        fig.draw_without_rendering()
+        panels = split_panels(fig)
+        worst = max(panel.too_wide() for panel in panels)
+        if worst <= 1.01:
+            break
+        width, height = fig.get_size_inches()
+        fig.set_size_inches(width / worst * 0.99, height / worst * 0.99)
+    return panels
+
+
+def split_panels(fig: Figure) -> list[Panel]:
+    """Group the axes into panels: axes whose columns overlap, and each colorbar with
+    the nearest of the axes it belongs to. Figure-level artists (a suptitle, a figure
+    legend) and grids of pictures (rows and columns of digits) keep the figure whole."""
+    renderer = fig._get_renderer()
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    figure_level = [fig, *fig.subfigs]
+    whole = any(part.texts or part.legends or getattr(part, "_suptitle", None) for part in figure_level)
+    if whole or len(axes) < 2:
+        return [Panel(axes, renderer, fig.dpi)]
+    colorbars = [ax for ax in axes if hasattr(ax, "_colorbar")]
+    plots = [ax for ax in axes if ax not in colorbars]
+    groups = merge_overlapping([[ax] for ax in plots])
+    if sum(sum(map(is_picture, group)) >= 2 for group in groups) >= 2:
+        return [Panel(axes, renderer, fig.dpi)]  # a grid of pictures is read row by row: keep it whole
+    for colorbar in colorbars:
+        parents = [p for p in getattr(colorbar, "_colorbar_info", {}).get("parents", []) if p in plots]
+        box = colorbar.get_position()
+        near = min(parents or plots, key=lambda p: abs(p.get_position().x1 - box.x0))
+        next(group for group in groups if near in group).append(colorbar)
+    groups.sort(key=lambda group: min(ax.get_position().x0 for ax in group))
+    return [Panel(group, renderer, fig.dpi) for group in groups]
+
+
+def is_picture(ax) -> bool:
+    """An image without axis ticks (a digit, a neuron's weights)."""
+    return bool(ax.images) and (not ax.axison or not (len(ax.get_xticks()) or len(ax.get_yticks())))
+
+
+def overlap(a: Bbox, b: Bbox) -> bool:
+    """Whether two axes boxes share columns (more than a sliver)."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 0.02 * min(a.width, b.width)
+
+
+def merge_overlapping(groups: list[list]) -> list[list]:
+    """Merge groups of axes until no two share columns."""
+    merged = True
+    while merged:
+        merged = False
+        for i, j in ((i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))):
+            if any(overlap(a.get_position(), b.get_position()) for a in groups[i] for b in groups[j]):
+                groups[i] += groups.pop(j)
+                merged = True
+                break
+    return groups
 
 
 def is_dense(collection: Collection) -> bool:
@@ -139,38 +295,91 @@ def is_dense(collection: Collection) -> bool:
     return vertex_count(collection) > DENSE_VERTICES or len(collection.get_offsets()) > DENSE_MARKS
 
 
+def is_small_grid(image: AxesImage) -> bool:
+    """An image of a few cells drawn as blocks (digits, weights, confusion matrices)."""
+    return image.get_interpolation() in ("nearest", "antialiased", "auto") and max(image.get_array().shape[:2]) <= SMALL_GRID
+
+
 def vertex_count(collection: Collection) -> int:
     return sum(len(path.vertices) for path in collection.get_paths())
 
 
-def inline_svg(svg: str, alt: str) -> str:
-    """Turn matplotlib's SVG document into an element fit to inline in a page."""
+def inline_svg(svg: str, alt: str | None, salt: str = "") -> str:
+    """Turn matplotlib's SVG document into an element fit to inline in a page.
+
+    With ``alt`` it is named for screen readers; without, it is one more panel of a
+    figure named by its first, and hidden from them. It may shrink (flex-basis) as
+    long as its text stays readable, and grow to its natural size (96 px per inch)."""
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
     svg = PATH_DATA.sub(lambda path: ' d="' + LONG_NUMBER.sub(round_coordinate, path[1]) + '"', svg)
+    svg = PNG_DATA.sub(lambda image: lighter_image(image[1]), svg)
+    # matplotlib names an image after its pixels, so identical images (four neurons
+    # that start equal) share an id; nothing refers to it: drop it.
+    svg = re.sub(r'(<image\b[^>]*?)\s+id="[^"]*"', r"\1", svg)
     # Mark text (matplotlib draws it as glyph outlines in groups "text_N") so the
-    # browser tests can find it and check its contrast in both colour schemes.
-    svg = re.sub(r'<g id="(text_\d+)"', r'<g class="dh-text" id="\1"', svg)
+    # browser tests can find it and check its contrast in both colour schemes, with
+    # its font size in pt (data-pt): in the page it is data-pt times the SVG's shown
+    # width over its viewBox width, in CSS px.
+    svg = TEXT_GROUP.sub(lambda text: f'<g class="dh-text" data-pt="{float(text[2]) * 100:g}" id="{text[1]}">', svg)
+    svg = re.sub(r'<g id="(text_\d+)"', r'<g class="dh-text" id="\1"', svg)  # any other text
     # matplotlib names some clip paths after object addresses, which change from
     # run to run: number the ids in order of appearance, then prefix them with a
     # hash of the figure, so they are reproducible and unique to this figure.
     names = {name: str(n) for n, name in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg)))}
     svg = rename_ids(svg, names)
-    prefix = "f" + hashlib.sha256(svg.encode()).hexdigest()[:10] + "-"
+    prefix = "f" + hashlib.sha256((salt + svg).encode()).hexdigest()[:10] + "-"
     svg = rename_ids(svg, {n: prefix + n for n in names.values()})
     svg = svg.replace(INK, "currentColor")
     for name, (light, _dark) in PALETTE.items():
         svg = svg.replace(light, f"var(--dh-{name}, {light})")
     width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)[1])
-    label = html.escape(alt.strip(), quote=True)
+    natural = width * 4 / 3  # px: 96 px to 72 pt
+    sizes = sorted(float(pt) for pt in re.findall(r'data-pt="([\d.]+)"', svg))
+    basis = min(natural, width * readable_scale(sizes)) if sizes else natural
     svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)
+    if alt is not None:
+        name = f'role="img" aria-label="{html.escape(alt.strip(), quote=True)}"'
+    else:
+        name = 'aria-hidden="true"'
     return svg.replace(
         "<svg ",
-        f'<svg role="img" aria-label="{label}" data-search-exclude class="dh-figure__svg" '
-        f'style="max-width: {width * 4 / 3:.0f}px" ',
+        f'<svg {name} data-search-exclude class="dh-figure__svg" '
+        f'style="flex: {width:.0f} 1 {basis:.0f}px; max-width: {natural:.0f}px" ',
         1,
     )
+
+
+# A text group and the scale of its glyphs: matplotlib defines glyph outlines
+# 100 units high and scales them by the font size (pt) / 100.
+TEXT_GROUP = re.compile(r'<g id="(text_\d+)">(?=\s*<g [^>]*?transform="[^"]*?scale\(([\d.]+)[ ,)])')
+
+
+# Rasterized artists (surfaces, filled contours, images) come as PNG.
+PNG_DATA = re.compile(r"data:image/png;base64,\s*([A-Za-z0-9+/=\s]+)")
+WEBP_QUALITY = 85  # lossy WebP: indistinguishable at the size figures are shown
+
+
+def lighter_image(png_base64: str) -> str:
+    """A rasterized part as the lightest of PNG, lossless WebP and lossy WebP (alpha
+    kept lossless). Lossy is chosen only where it saves a lot: on flat images (digits,
+    heat maps) lossless WebP is as light and keeps every pixel."""
+    png = base64.b64decode(png_base64)
+    with PIL.Image.open(io.BytesIO(png)) as image:
+        image.load()
+        choices = {"png": png, "webp-lossless": webp(image, lossless=True), "webp": webp(image, lossless=False)}
+    if len(choices["webp"]) > 0.6 * len(choices["webp-lossless"]):
+        del choices["webp"]
+    kind = min(choices, key=lambda name: len(choices[name]))
+    mime = "image/png" if kind == "png" else "image/webp"
+    return f"data:{mime};base64," + base64.b64encode(choices[kind]).decode("ascii")
+
+
+def webp(image, *, lossless: bool) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "WEBP", lossless=lossless, quality=100 if lossless else WEBP_QUALITY, method=6, exact=False)
+    return out.getvalue()
 
 
 # Path coordinates are in points: matplotlib writes six decimals; two are a

@@ -23,7 +23,8 @@ class _AltTextCheck(HTMLParser):
         if tag == "img" and not (attributes.get("alt") or "").strip():
             self.missing.append(f"<img src=\"{attributes.get('src')}\"> has no alt text")
         if tag == "svg":
-            if not self.icon_depth and not self.svg_depth:
+            # aria-hidden: a figure's second and later panels; its first names it
+            if not self.icon_depth and not self.svg_depth and attributes.get("aria-hidden") != "true":
                 named = (attributes.get("aria-label") or "").strip() or attributes.get("aria-labelledby")
                 if attributes.get("role") != "img" or not named:
                     self.missing.append('an inline <svg> lacks role="img" and an aria-label')

@@ -72,6 +72,7 @@ from downhill.site.prefetch import prefetch
 from downhill.site.svg_stash import stash, unstash
 
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
+FIGURES_JS = "javascripts/figures.js"  # the full-screen figure viewer
 
 failures = FenceFailures()
 fences = FenceCache(Path())
@@ -258,7 +259,16 @@ def on_page_content(html, page, config, files):
     html = keep_code_out_of_search(hover_terms(html, path))
     typeset_math(html, page, path)  # now, memoised: bad TeX stops the build before any page is written
     html = math.link_stylesheet(html, get_relative_url(math.STYLESHEET, page.url or "."))
-    return playground.link_assets(html, lambda url: get_relative_url(url, page.url or "."))
+    html = playground.link_assets(html, lambda url: get_relative_url(url, page.url or "."))
+    return figure_script(html, page)
+
+
+def figure_script(html: str, page) -> str:
+    """The full-screen figure viewer, on the pages that have figures only. Inside the
+    content, so Material's instant navigation runs it on pages reached later too."""
+    if 'class="dh-figure"' not in html:
+        return html
+    return html + f'\n<script src="{get_relative_url(FIGURES_JS, page.url or ".")}"></script>\n'
 
 
 def hover_terms(html: str, path: str) -> str:
