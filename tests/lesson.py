@@ -126,8 +126,8 @@ class ProseParser(HTMLParser):
             role = "math"
         if tag not in VOID:
             self.stack.append((tag, role))
-        if role == "tex":
-            self.prose.append(" \\(")
+        if role == "tex":  # no spaces around it: "costs \\(C = 0.15\\), so" reads as written
+            self.prose.append("\\(")
         if tag not in INLINE and self.mode() in ("", "code"):
             (self.code if self.mode() == "code" else self.prose).append(" ")
 
@@ -135,7 +135,7 @@ class ProseParser(HTMLParser):
         while self.stack:
             open_tag, role = self.stack.pop()
             if role == "tex":
-                self.prose.append("\\) ")
+                self.prose.append("\\)")
             if open_tag == tag:
                 break
         if tag not in INLINE and self.mode() == "":

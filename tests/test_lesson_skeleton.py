@@ -86,5 +86,5 @@ def test_prose_drops_figures_code_and_navigation_and_keeps_math_as_tex():
                '<span class="katex-html" aria-hidden="true"><span class="mord">w=3</span></span></span>.</p>'
                '<svg><text>12</text></svg><pre><code>x = 1</code></pre><table><tr><td>1</td><td>2</td></tr></table></article>')
     text, code = lesson.prose_of(article)
-    assert text == "Cost It costs 0.63; \\(C = 1\\) and \\(w = 3\\) . 1 2"
+    assert text == "Cost It costs 0.63; \\(C = 1\\) and \\(w = 3\\). 1 2"
     assert code == "x = 1"

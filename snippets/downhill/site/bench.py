@@ -32,7 +32,7 @@ from pathlib import Path
 from downhill.site import build_report
 
 ROOT = Path(__file__).resolve().parents[3]
-COPIED = ("docs", "snippets", "overrides", "mkdocs.yml")
+COPIED = ("docs", "snippets", "overrides", "vendor", "mkdocs.yml")
 EDITED_PAGE = "docs/lessons/cost.md"
 EDITED_MODULE = "snippets/downhill/figures.py"
 BUILT_IN = re.compile(r"Documentation built in ([\d.]+) seconds")
