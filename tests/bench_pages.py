@@ -9,7 +9,7 @@ context with the cache off, at a phone viewport. Prints per page, as medians of 
 * KB transferred: every file the page loaded before the reader did anything, compressed
   as a static host sends it (gzip -6; the local server sends files uncompressed, so the
   bytes are counted from the built files; the byte budgets in
-  tests/test_pages_in_browser.py count the same way);
+  tests/test_pages_on_a_phone.py count the same way);
 * first contentful paint, ms after navigation start;
 * math typeset, ms after DOMContentLoaded (its start) until no formula is left untypeset: 0 when the
   page arrives with its formulas typeset at build time;
@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from browser import CHROMIUM, FLAGS, serve  # noqa: E402
+from browser import CHROMIUM, FLAGS, built_pages, serve, url_of  # noqa: E402
 from conftest import build_ok  # noqa: E402
-from test_pages_in_browser import PHONE, built_pages, compressed, site_files, url_of  # noqa: E402
+from test_pages_on_a_phone import PHONE, compressed, site_files  # noqa: E402
 
 # Before any page script: record layout shifts, and the moment the last formula is typeset
 # (no formula left without MathJax's or KaTeX's markup).

@@ -17,6 +17,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +30,8 @@ FLAGS = [
 # Screenshots and reports a person can open without building the site (git-ignored).
 ARTIFACTS = Path(os.environ.get("DOWNHILL_ARTIFACTS", ROOT / "test-artifacts"))
 SCREENSHOTS = ARTIFACTS / "screenshots"
+# What a reader would see wrong on the page shown (formulas, figures): tests/page_audit.js.
+AUDIT_JS = (Path(__file__).parent / "page_audit.js").read_text(encoding="utf8")
 
 
 def in_ci() -> bool:
@@ -142,3 +146,60 @@ def watch(context, page, console_types=("error", "warning")) -> Traffic:
             and r.failure != "net::ERR_ABORTED" and traffic.failed.append(f"{r.url} ({r.failure})"))
     page.on("response", lambda r: r.status >= 400 and traffic.failed.append(f"{r.url} (HTTP {r.status})"))
     return traffic
+
+
+# --- what the page audits share (tests/test_pages_in_browser.py, tests/test_pages_on_a_phone.py)
+
+@dataclass
+class PageReport:
+    outside: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    math: list[str] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+    axe: list[dict] = field(default_factory=list)
+    after_instant_navigation: list[str] = field(default_factory=list)
+    screenshot: Path | None = None
+    # on a phone only
+    formulas: list[dict] = field(default_factory=list)  # display formulas: size and problems
+    wide: list[str] = field(default_factory=list)  # what is wider than the screen
+    text_sizes: list[float] = field(default_factory=list)  # figure text, CSS px as laid out
+    loaded: list[str] = field(default_factory=list)  # site files the page loaded, cold cache
+
+
+def built_pages(site: Path) -> list[str]:
+    """Every HTML page of the built site, as paths relative to it."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def url_of(page: str) -> str:
+    return "/" + page.removesuffix("index.html")
+
+
+def shot_name(page: str, scheme: str) -> str:
+    stem = page.removesuffix("index.html").removesuffix(".html").strip("/").replace("/", "-") or "home"
+    return f"{stem}-{scheme}.png"
+
+
+def take(traffic: Traffic, report: PageReport) -> None:
+    report.outside += traffic.outside
+    report.failed += traffic.failed
+    report.console += traffic.console
+    traffic.clear()
+
+
+def wait_for_math(page) -> None:
+    """Formulas are typeset at build time: wait for the fonts KaTeX's stylesheet loads."""
+    page.evaluate("() => document.fonts.ready")
+
+
+def each_page(audit, subtests, problems_of):
+    """One subtest per page: it fails with that page's problems, listed."""
+    __tracebackhide__ = True
+    for name, report in audit.items():
+        with subtests.test(page=name):
+            problems = problems_of(report)
+            if problems:
+                pytest.fail(f"{name}:\n  " + "\n  ".join(map(str, problems)), pytrace=False)
+
+

@@ -129,3 +129,17 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"{len(shots)} screenshots (every page, light and dark): {SCREENSHOTS}")
     for report in (p for p in fresh if p.suffix == ".txt"):
         terminalreporter.write_line(f"report: {report}")
+
+
+# The longest test modules start first, so pytest-xdist's workers finish together: the
+# first builds the site and audits it in the browser while the second runs the notebooks.
+FIRST = ["test_pages_in_browser.py", "test_notebooks.py", "test_site.py", "test_pages_on_a_phone.py",
+         "test_pages_built_alone.py", "test_build_errors.py", "test_fence_cache.py", "test_playground.py"]
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        return FIRST.index(name) if name in FIRST else len(FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order

@@ -166,21 +166,3 @@ def test_the_build_report_lists_every_page_and_its_fences(site):
 def test_no_lesson_page_weighs_more_than_a_megabyte(site):
     heavy = {p.relative_to(site).as_posix(): p.stat().st_size for p in pages(site) if p.stat().st_size > 1024**2}
     assert heavy == {}
-
-
-def article_without_links(html: str) -> str:
-    article = re.search(r"<article.*?</article>", html, re.S)[0]
-    return re.sub(r'\s(href|src)="[^"]*"', "", article)
-
-
-@pytest.mark.parametrize("page", sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md")
-                                         if p.name != "build-report.md"))  # it reports the build
-def test_a_page_built_alone_equals_the_page_built_with_the_rest(site, tmp_path, page):
-    alone = build_ok(tmp_path / "alone", env={"DOWNHILL_PAGE": page})
-    html = Path(page).relative_to("docs").with_suffix("")
-    html = Path("index.html") if html.name == "index" and html.parent == Path(".") else (
-        html.parent / "index.html" if html.name == "index" else html / "index.html"
-    )
-    assert article_without_links((alone / html).read_text(encoding="utf8")) == article_without_links(
-        (site / html).read_text(encoding="utf8")
-    )
