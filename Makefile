@@ -45,15 +45,15 @@ build: $(READY)  ## the static site in site/
 
 bench: $(READY)  ## speed and weight figures for the README (several minutes)
 	$(BIN)/python -m downhill.bench
-	$(BIN)/python -m downhill.site.bench
+	$(BIN)/python -m site_build.bench
 	$(BIN)/python tests/bench_pages.py
 	$(BIN)/python tests/bench_tests.py
 
 notebooks: $(READY)  ## rewrite notebooks/ (the lesson notebooks Colab opens) from the lessons
-	$(BIN)/python -m downhill.site.notebooks
+	$(BIN)/python -m site_build.notebooks
 
 lock: $(READY)  ## re-pin constraints.txt to what is installed now
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -e '^-e' -e '^pip==' > constraints.txt
 
 clean:
 	rm -rf site .cache

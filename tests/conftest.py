@@ -35,14 +35,14 @@ def read_page(site: Path, page: str) -> str:
     \\[...\\]: KaTeX typesets them at build time, and tests read the numbers in them."""
     import html
 
-    from downhill.site.math import formula
+    from site_build.katex import formula
 
     built = (site / page).read_text(encoding="utf8")
     for shape, escaped in set(re.findall(r'<math xmlns="[^"]*"( display="block")?><semantics>.*?'
                                          r'<annotation encoding="application/x-tex">(.*?)</annotation>', built, re.S)):
         tex, display = html.unescape(escaped), bool(shape)
         marked = html.escape(tex, quote=False)
-        assert formula(tex, display) in built, f"{page}: a formula not as downhill.site.math writes it: {tex}"
+        assert formula(tex, display) in built, f"{page}: a formula not as site_build.katex writes it: {tex}"
         built = built.replace(formula(tex, display), f"\\[{marked}\\]" if display else f"\\({marked}\\)")
     return built
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +29,7 @@ plugins:
   - markdown-exec:
       languages: [python]
 hooks:
-  - {ROOT / "snippets/downhill/site/hooks.py"}
+  - {ROOT / "site_build/hooks.py"}
 markdown_extensions:
   - admonition
   - pymdownx.arithmatex:
@@ -249,9 +250,10 @@ def test_a_working_small_site_builds(tmp_path):
 def run_markdown_tests(tmp_path: Path, page: str) -> subprocess.CompletedProcess:
     (tmp_path / "page.md").write_text(page)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--markdown-docs", "-p", "downhill.site.pytest_plugin",
+        [sys.executable, "-m", "pytest", "--markdown-docs", "-p", "site_build.pytest_plugin",
          "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(tmp_path), str(tmp_path / "page.md")],
         capture_output=True, text=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},  # site_build/ is not installed: it lives in the repository
     )
 
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from markdown_exec import ExecutionError
 
-from downhill.site import fence_cache
-from downhill.site.bench import build, copy_project, edit_sentence
-from downhill.site.fence_cache import FenceCache
-from downhill.site.prefetch import missing_fences, prefetch
+from site_build import fence_cache
+from site_build.bench import build, copy_project, edit_sentence
+from site_build.fence_cache import FenceCache
+from site_build.prefetch import missing_fences, prefetch
 
 FENCES = {
     "descent": "import numpy as np\nfrom downhill.descent import get_function\nprint(get_function('parabola').value(np.array([3.0])))",
@@ -170,11 +170,12 @@ def test_labs_rerun_for_code_edits_not_for_prose_edits(tmp_path, monkeypatch):
     import nbformat
     from nbconvert.preprocessors import ExecutePreprocessor
 
-    from downhill.site.lab_cache import cache_execution
+    from site_build import patches
+    from site_build.lab_cache import cached_preprocess
 
     monkeypatch.setattr(ExecutePreprocessor, "preprocess", ExecutePreprocessor.preprocess)  # restored after
     cache = FenceCache(tmp_path / "fences")
-    cache_execution(cache)
+    patches.execute_labs_with(cached_preprocess(cache))
 
     def execute(prose: str, code: str):
         notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(prose),

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from downhill.site.fences import expand_includes, find_fences, unindent_containers
-from downhill.site.hooks import front_matter_lines, tag_fences
+from site_build.fences import expand_includes, find_fences, front_matter_lines, tag_fences, unindent_containers
 
 PAGE = '''# A page
 
@@ -92,7 +91,7 @@ def test_includes_expand_to_the_named_section(tmp_path: Path):
 
 
 def test_included_package_code_runs_in_its_module_namespace():
-    from downhill.site.pytest_plugin import module_context
+    from site_build.pytest_plugin import module_context
 
     fence = '--8<-- "downhill/network.py:forward"\n'
     namespace = {}

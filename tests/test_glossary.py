@@ -9,7 +9,7 @@ import pytest
 
 from downhill.data import load_digits
 from downhill.network import SIZES
-from downhill.site.glossary import Term, abbreviations, explains_on_hover, load_terms, tidy_hover_terms
+from site_build.glossary import Term, abbreviations, explains_on_hover, load_terms, tidy_hover_terms
 from downhill.training import BATCH_SIZE
 
 REQUIRED = [

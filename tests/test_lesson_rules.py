@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from downhill.site.fences import find_fences
+from site_build.fences import find_fences
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "docs").rglob("*.md"))

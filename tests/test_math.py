@@ -1,4 +1,4 @@
-"""downhill.site.math: the build's KaTeX, without building a site."""
+"""site_build.katex: the build's KaTeX, without building a site."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from downhill.site import math
+from site_build import katex as math
 
 INLINE = '<p>The rate <span class="arithmatex">\\(\\eta &lt; 1\\)</span> is small.</p>'
 DISPLAY = '<div class="arithmatex">\\[\n\\frac{\\partial C}{\\partial w}\n\\]</div>'
@@ -65,7 +65,7 @@ def test_the_stylesheet_lists_only_woff2_fonts_that_are_vendored():
 
 def test_katex_s_glyph_drawings_are_hidden_from_screen_readers():
     """A square root is an SVG inside KaTeX's aria-hidden HTML: not a figure needing alt text."""
-    from downhill.site.alt_text import missing_alt_text
+    from site_build.pages import missing_alt_text
 
     html = math.typeset('<div class="arithmatex">\\[\\sqrt{x}\\]</div>')
     assert "<svg" in html and missing_alt_text(html) == []

@@ -1,6 +1,6 @@
 """Take the code home: lesson notebooks built from the pages, and the labs.
 
-The lesson notebooks are generated from the lesson pages (downhill.site.notebooks);
+The lesson notebooks are generated from the lesson pages (site_build.notebooks);
 the labs are stored notebooks rendered by mkdocs-jupyter. Every one of them is
 executed here, top to bottom, in a fresh Jupyter kernel.
 """
@@ -18,9 +18,9 @@ from nbclient import NotebookClient
 
 from conftest import ROOT
 from downhill.data import load_digits
-from downhill.site.fences import expand_includes, find_fences
-from downhill.site.notebooks import COMMITTED, SNIPPETS, lesson_notebook, lesson_notebooks, notebook_name, site_of
-from downhill.site.summaries import lesson_pages, nav_pages
+from site_build.fences import expand_includes, find_fences
+from site_build.notebooks import COMMITTED, SNIPPETS, lesson_notebook, lesson_notebooks, notebook_name, site_of
+from site_build.outline import lesson_pages, nav_pages
 
 SITE = site_of(load_config(str(ROOT / "mkdocs.yml")))
 LESSONS = lesson_pages()
@@ -158,7 +158,7 @@ def test_a_lab_page_ran_and_is_lean(site, lab):
 
 
 def test_lean_keeps_the_notebook_and_drops_jupyterlab_s_baggage():
-    from downhill.site.notebook_pages import lean
+    from site_build.notebooks import lean
 
     page = (
         '<script src="https://cdn.example/mermaid.js"></script><style type="text/css">.jp-X{}</style>'

@@ -13,7 +13,7 @@ from conftest import ROOT, read_page
 from downhill.descent import descend
 from downhill.figures import PALETTE
 from downhill.network import parameter_breakdown, parameter_count
-from downhill.site.summaries import WORD_BUDGET, lesson_pages, relink, scan_blocks, summaries, word_count
+from site_build.outline import WORD_BUDGET, lesson_pages, relink, scan_blocks, summaries, word_count
 
 LESSON_FILES = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs/lessons").glob("*.md"))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_ok
-from downhill.site.alt_text import missing_alt_text
+from site_build.pages import missing_alt_text
 
 pytestmark = pytest.mark.slow
 

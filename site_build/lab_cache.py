@@ -4,7 +4,7 @@ mkdocs-jupyter runs a lab through nbconvert's ExecutePreprocessor and caches
 the rendered page keyed on the notebook's bytes only: editing a sentence of a
 lab re-executes it, and editing the package does not. Here its own cache is
 switched off and the preprocessor's ``preprocess`` goes through the fence
-cache instead, keyed like a fence on the lab's code cells (taken together): the
+cache instead (site_build.patches.execute_labs_with), keyed like a fence on the lab's code cells (taken together): the
 package modules they import, the data and the dependency versions. Prose edits
 re-render without running anything; a code or package edit reruns the lab.
 ``run_notebook`` executes a lab the same way outside MkDocs (the prefetch pool).
@@ -16,7 +16,7 @@ import json
 import time
 from pathlib import Path
 
-from downhill.site.fence_cache import FenceCache, Record, fence_key
+from site_build.fence_cache import FenceCache, Record, fence_key
 
 
 def notebook_code(notebook) -> str:
@@ -38,31 +38,31 @@ def fill(notebook, outputs: str) -> None:
         cell.outputs = [nbformat.from_dict(output) for output in cell_outputs]
 
 
-def cache_execution(cache: FenceCache) -> None:
-    """Route nbconvert's ExecutePreprocessor through the cache (once per process)."""
-    from nbconvert.preprocessors import ExecutePreprocessor
+def cached_preprocess(cache: FenceCache):
+    """A wrapper of nbconvert's ExecutePreprocessor.preprocess that goes through the
+    cache (installed by patches.execute_labs_with)."""
 
-    original = getattr(ExecutePreprocessor.preprocess, "uncached", ExecutePreprocessor.preprocess)
+    def wrap(original):
+        def preprocess(self, notebook, resources=None, km=None):
+            started = time.perf_counter()
+            key = fence_key(notebook_code(notebook))
+            entry = cache.load(key)
+            if entry is None:
+                notebook, resources = original(self, notebook, resources, km)
+                seconds = time.perf_counter() - started
+                cache.store(key, outputs_of(notebook), seconds)
+                cache.records.append(Record(cache.page, cache.page, False, seconds, seconds, 0))
+            else:
+                fill(notebook, entry["output"])
+                ran = key in cache.ran_ahead
+                cache.records.append(Record(cache.page, cache.page, not ran,
+                                            entry["seconds"] if ran else time.perf_counter() - started,
+                                            entry["seconds"], 0))
+            return notebook, resources
 
-    def preprocess(self, notebook, resources=None, km=None):
-        started = time.perf_counter()
-        key = fence_key(notebook_code(notebook))
-        entry = cache.load(key)
-        if entry is None:
-            notebook, resources = original(self, notebook, resources, km)
-            seconds = time.perf_counter() - started
-            cache.store(key, outputs_of(notebook), seconds)
-            cache.records.append(Record(cache.page, cache.page, False, seconds, seconds, 0))
-        else:
-            fill(notebook, entry["output"])
-            ran = key in cache.ran_ahead
-            cache.records.append(Record(cache.page, cache.page, not ran,
-                                        entry["seconds"] if ran else time.perf_counter() - started,
-                                        entry["seconds"], 0))
-        return notebook, resources
+        return preprocess
 
-    preprocess.uncached = original
-    ExecutePreprocessor.preprocess = preprocess
+    return wrap
 
 
 def run_notebook(directory: Path, path: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-SOURCE = Path(__file__).resolve().parents[2] / "glossary.yml"
+SOURCE = Path(__file__).resolve().parents[1] / "snippets" / "glossary.yml"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[3]  # the repository: mkdocs.yml, docs/
+from site_build.glossary import glossary_markdown
+
+ROOT = Path(__file__).resolve().parents[1]  # the repository: mkdocs.yml, docs/
 DOCS = ROOT / "docs"
 SCAN = re.compile(r'^!!! scan "(?P<title>[^"]*)"\s*$')
 WORD_BUDGET = 500  # "about five minutes" of reading, at roughly 100 words a minute
@@ -138,3 +140,33 @@ def quick_reference_markdown(page: str = "quick-reference.md", level: int = 3) -
             f"[Read lesson {number}: *{summary.title}*]({link}){{ .dh-lesson-link }}\n"
         )
     return "\n".join(out)
+
+
+# --- Parts of pages generated from one source ------------------------------------
+# Parts of pages that are generated from one source elsewhere.
+#
+# A page asks for one with a marker line, e.g.::
+#
+#     <!-- generated: glossary (from snippets/glossary.yml) -->
+#
+# and the site hooks replace that line with the Markdown before MkDocs converts
+# the page, so its links are checked and rewritten like any hand-written link.
+
+MARKER = re.compile(r"^<!-- generated: (?P<name>[\w-]+)\b[^\n]*-->[ \t]*$", re.M)
+
+GENERATORS = {
+    "glossary": glossary_markdown,
+    "summaries": quick_reference_markdown,
+}
+
+
+def fill_generated(markdown: str, page: str) -> str:
+    """Replace every marker of a page (page: its docs/-relative path)."""
+
+    def generate(match: re.Match) -> str:
+        name = match["name"]
+        if name not in GENERATORS:
+            raise ValueError(f"docs/{page}: unknown generated part {name!r} (known: {', '.join(GENERATORS)})")
+        return GENERATORS[name](page=page)
+
+    return MARKER.sub(generate, markdown)

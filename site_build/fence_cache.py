@@ -42,7 +42,7 @@ from markdown_exec import ExecutionError, base_format, code_block
 from packaging.requirements import InvalidRequirement, Requirement
 
 PACKAGE = "downhill"
-PACKAGE_DIR = Path(__file__).resolve().parents[1]  # snippets/downhill
+PACKAGE_DIR = Path(__file__).resolve().parents[1] / "snippets" / PACKAGE  # the course package
 FORMAT = 1  # bump when the key or the entry layout changes
 
 
@@ -65,11 +65,18 @@ class FenceCache:
     page: str = ""
     records: list[Record] = field(default_factory=list)
     ran_ahead: set[str] = field(default_factory=set)  # keys the prefetch pool ran for this build
+    failures: list[str] = field(default_factory=list)  # build errors of the fences that raised
+
+    def take_failures(self) -> list[str]:
+        """The failures since the last call: "docs/page.md:LINE: Error..." each."""
+        failures, self.failures = self.failures, []
+        return failures
 
     def new_build(self) -> None:
         """Forget what the previous build (of `mkdocs serve`) read from disk."""
         self.records = []
         self.ran_ahead = set()
+        self.failures = []
         for memo in (distribution_versions, distribution, installed_providers, module_imports):
             memo.cache_clear()
 
@@ -80,8 +87,9 @@ class FenceCache:
     def run(self, code: str, returncode=None, session=None, id=None, **extra) -> str:  # noqa: A002
         fence = id or f"{self.page}:?"
         if session:
-            raise ExecutionError(code_block("python", f"{fence}: session= is not used in Downhill: "
-                                            "each fence stands alone (import what it needs)"))
+            message = f"{fence}: session= is not used in Downhill: each fence stands alone (import what it needs)"
+            self.failures.append(message)
+            raise ExecutionError(code_block("python", message))
         started = time.perf_counter()
         if not self.execute:
             self.records.append(Record(self.page, fence, False, 0.0, 0.0, 0))
@@ -89,7 +97,11 @@ class FenceCache:
         key = fence_key(code)
         entry = self.load(key)
         if entry is None:
-            output = run_fence(code, fence)
+            try:
+                output = run_fence(code, fence)
+            except FenceFailed as failed:
+                self.failures.append(failed.report)
+                raise
             seconds = time.perf_counter() - started
             self.store(key, output, seconds)
             self.records.append(Record(self.page, fence, False, seconds, seconds, len(output)))
@@ -133,10 +145,19 @@ def sha256(text: str) -> str:
 # --- running one fence ------------------------------------------------------
 
 
+class FenceFailed(ExecutionError):
+    """A fence raised. markdown-exec shows the traceback in its warning; ``report`` is
+    the build's error: the page line that raised, the error, the traceback, what to do."""
+
+    def __init__(self, traceback_text: str, report: str) -> None:
+        super().__init__(code_block("python", traceback_text))
+        self.report = report
+
+
 def run_fence(code: str, fence: str) -> str:
     """Execute the fence in a fresh module; return what it printed."""
     reset_matplotlib()
-    filename = f"<code block: id {fence}>"  # failures.py reads the page line from it
+    filename = f"<code block: id {fence}>"
     linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
     module = types.ModuleType(f"fence_{hashlib.sha1(fence.encode()).hexdigest()[:10]}")
     sys.modules[module.__name__] = module  # dataclasses and pickle look a module up
@@ -153,10 +174,24 @@ def run_fence(code: str, fence: str) -> str:
         trace.stack = traceback.StackSummary.from_list(
             [frame for frame in trace.stack if not frame.filename.endswith("fence_cache.py")]
         )
-        raise ExecutionError(code_block("python", "".join(trace.format()))) from error
+        lines = [frame.lineno for frame in trace.stack if frame.filename == filename]
+        text = "".join(trace.format())
+        raise FenceFailed(text, failure_report(fence, lines[-1] if lines else None, trace, text)) from error
     finally:
         del sys.modules[module.__name__]
     return buffer.getvalue()
+
+
+def failure_report(fence: str, line: int | None, trace, text: str) -> str:
+    """'docs/x.md:45: ZeroDivisionError: ...', the traceback and what to do.
+    fence is "docs/x.md:LINE" (the fence's opening line); line counts inside the fence."""
+    page, _, start = fence.rpartition(":")
+    where = f"{page}:{int(start) + line}" if page and start.isdigit() and line else fence
+    error = "".join(trace.format_exception_only()).strip().splitlines()[-1]
+    shown = "\n".join(f"    {row}" for row in text.rstrip("\n").split("\n"))
+    return (f"{where}: {error}\n  in the python fence that starts at {fence}:\n{shown}\n"
+            f"  Fix the code or the data it reads, then rebuild; `pytest {page or 'docs/'}` "
+            "runs the page's fences alone, faster.")
 
 
 def reset_matplotlib() -> None:

@@ -5,7 +5,7 @@ core of the machine. Before the pages render, `prefetch` finds every executed
 fence of the pages being built (as fences.py reads them, includes expanded),
 keeps those the fence cache has no entry for, and runs them in a pool of
 processes that store their outputs in the cache. The build then finds every
-entry ready. Lab notebooks (downhill.site.lab_cache) run in the same pool. A fence that fails in the pool stores nothing: the build runs it
+entry ready. Lab notebooks (site_build.lab_cache) run in the same pool. A fence that fails in the pool stores nothing: the build runs it
 again itself and reports the error at its page line as usual.
 """
 
@@ -16,9 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from downhill.site.fence_cache import FenceCache, fence_key
-from downhill.site.fences import expand_includes, find_fences
-from downhill.site.lab_cache import notebook_code, run_notebook
+from site_build.fence_cache import FenceCache, fence_key
+from site_build.fences import expand_includes, find_fences
+from site_build.lab_cache import notebook_code, run_notebook
 
 
 def missing_fences(pages: dict[str, str], cache: FenceCache, snippets: Path) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ The site serves the notebooks it generates; the copies committed under
 from __future__ import annotations
 
 import hashlib
+import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -26,8 +27,8 @@ from pathlib import Path
 import nbformat
 from markdown_it import MarkdownIt
 
-from downhill.site.fences import CONTAINER, INCLUDE, expand_includes, unindent_containers
-from downhill.site.summaries import DOCS, ROOT, lesson_pages, rewrite_links, title_of
+from site_build.fences import CONTAINER, INCLUDE, expand_includes, unindent_containers
+from site_build.outline import DOCS, ROOT, lesson_pages, rewrite_links, title_of
 
 SNIPPETS = ROOT / "snippets"
 COMMITTED = ROOT / "notebooks"  # the copies Colab opens from GitHub
@@ -188,7 +189,7 @@ def lesson_notebooks(site: Site) -> dict[str, str]:
 
 
 def main() -> None:
-    """`python -m downhill.site.notebooks`: rewrite the committed copies under notebooks/."""
+    """`python -m site_build.notebooks`: rewrite the committed copies under notebooks/."""
     from mkdocs.config import load_config
 
     site = site_of(load_config(str(ROOT / "mkdocs.yml")))
@@ -199,6 +200,84 @@ def main() -> None:
     for name, text in wanted.items():
         (COMMITTED / name).write_text(text, encoding="utf8")
         print(f"notebooks/{name}")
+
+
+# --- Download and Colab buttons ------------------------------------------------------
+# The "Download notebook" and "Open in Colab" buttons under a page's title.
+#
+# Lessons link to the notebook generated from them (served at
+# notebooks/<lesson>.ipynb; Colab opens the committed copy under notebooks/ on
+# GitHub). Labs are notebooks already: mkdocs-jupyter copies each beside its page
+# (``include_source``) and Colab opens it from docs/ on GitHub.
+
+SERVED = "notebooks"  # folder of the generated lesson notebooks in the built site
+
+
+def notebook_targets(src_uri: str, is_notebook_page: bool, site: Site) -> tuple[str, str] | None:
+    """(site path of the .ipynb, Colab address) for a page that has a notebook, else None."""
+    if is_notebook_page:
+        return src_uri, site.colab_url(f"docs/{src_uri}")
+    if src_uri in lesson_pages():
+        name = notebook_name(src_uri)
+        return f"{SERVED}/{name}", site.colab_url(f"notebooks/{name}")
+    return None
+
+
+def actions_html(download: str, colab: str) -> str:
+    name = html.escape(posixpath.basename(download))
+    return (
+        '<p class="dh-notebook-actions">'
+        f'<a class="md-button md-button--primary" href="{html.escape(download)}" download="{name}" '
+        f'title="The code of this page as a Jupyter notebook">Download notebook</a> '
+        f'<a class="md-button" href="{html.escape(colab)}" rel="noopener" '
+        'title="Run this notebook in Google Colab (opens the copy on GitHub)">Open in Colab</a>'
+        "</p>"
+    )
+
+
+def add_actions(page_html: str, download: str, colab: str) -> str:
+    """Insert the buttons right after the page's first </h1>."""
+    head, sep, tail = page_html.partition("</h1>")
+    if not sep:
+        return page_html
+    return head + sep + "\n" + actions_html(download, colab) + tail
+
+
+# --- Lab pages made to fit the site --------------------------------------------------
+# Lab pages (notebooks rendered by mkdocs-jupyter) made to fit the site.
+#
+# mkdocs-jupyter inlines JupyterLab's stylesheet (about 600 KB) and scripts
+# (clipboard buttons, a MathJax 2 configuration, Mermaid from a CDN) into every
+# notebook page. The site needs none of them: ``lean`` removes them and hands
+# the page to the site's own machinery instead:
+#
+# * code cells become Material code blocks (its colours in light and dark, its copy button);
+# * ``$...$`` and ``$$...$$`` in Markdown become arithmatex spans, typeset by the
+#   the build's KaTeX (site_build.katex) like every other page;
+# * a few rules in downhill.css lay out cells and outputs.
+
+SCRIPT = re.compile(r"<script\b.*?</script>\s*", re.S)
+STYLE = re.compile(r"<style\b.*?</style>\s*", re.S)
+CLIPBOARD = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', re.S)
+CLIPBOARD_TEXT = re.compile(r'<div (?:id="cell-\d+" )?class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S)
+FOCUSABLE = re.compile(r'(<div class="jp-[^"]*"[^>]*?)\s+tabindex="0"')  # cells are not controls: keep Tab for links
+CODE = re.compile(r'<div class="highlight-ipynb hl-(?P<lang>\w+)[^"]*"><pre><span></span>(?P<code>.*?)</pre>', re.S)
+VERBATIM = re.compile(r"(<pre\b.*?</pre>|<svg\b.*?</svg>|<code\b.*?</code>)", re.S)
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])")
+
+
+def lean(html: str) -> str:
+    for pattern in (SCRIPT, STYLE, CLIPBOARD, CLIPBOARD_TEXT):
+        html = pattern.sub("", html)
+    html = FOCUSABLE.sub(r"\1", html)
+    html = CODE.sub(lambda m: f'<div class="language-{m["lang"]} highlight"><pre><code>{m["code"]}</code></pre>', html)
+    return "".join(part if VERBATIM.fullmatch(part) else lab_math(part) for part in VERBATIM.split(html))
+
+
+def lab_math(html: str) -> str:
+    html = DISPLAY_MATH.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', html)
+    return INLINE_MATH.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', html)
 
 
 if __name__ == "__main__":

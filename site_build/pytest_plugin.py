@@ -23,9 +23,9 @@ from pathlib import Path  # noqa: E402
 import pytest
 from markdown_it import MarkdownIt
 
-from downhill.site.fences import INCLUDE, expand_includes, unindent_containers
+from site_build.fences import INCLUDE, expand_includes, unindent_containers
 
-SNIPPETS = Path(__file__).resolve().parents[2]  # the snippets/ folder, pymdownx.snippets' base_path
+SNIPPETS = Path(__file__).resolve().parents[1] / "snippets"  # the snippets/ folder, pymdownx.snippets' base_path
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 

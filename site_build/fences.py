@@ -141,3 +141,21 @@ def missing_includes(text: str, bases: list[Path]) -> list[tuple[int, str]]:
         except ValueError as error:
             problems.append((number, f"{error}: add the markers to the file or fix the section name"))
     return problems
+
+
+def front_matter_lines(source: str, markdown: str) -> int:
+    """How many lines MkDocs cut from the top of the page (its YAML front matter)."""
+    return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+
+
+def tag_fences(markdown: str, path: str, offset: int = 0) -> str:
+    """Give every executed fence the id "docs/page.md:LINE" (its own id wins);
+    offset is the number of page lines above the markdown (front matter)."""
+    lines = markdown.split("\n")
+    for fence in find_fences(markdown):
+        if fence.executes and "id=" not in fence.info:
+            index = fence.line - 1
+            language = fence.language
+            head, sep, tail = lines[index].partition(language)
+            lines[index] = f'{head}{sep} id="{path}:{fence.line + offset}"{tail}'
+    return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Build benchmark: ``python -m downhill.site.bench`` (part of ``make bench``).
+"""Build benchmark: ``python -m site_build.bench`` (part of ``make bench``).
 
 Works on a copy of the project in a temporary folder (the copy's package is the
 one imported, through PYTHONPATH, so editing it is safe) and times full
@@ -29,10 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from downhill.site import build_report
+from site_build import build_report
 
-ROOT = Path(__file__).resolve().parents[3]
-COPIED = ("docs", "snippets", "overrides", "vendor", "mkdocs.yml")
+ROOT = Path(__file__).resolve().parents[1]
+COPIED = ("docs", "snippets", "site_build", "overrides", "vendor", "mkdocs.yml")
 EDITED_PAGE = "docs/lessons/cost.md"
 EDITED_MODULE = "snippets/downhill/figures.py"
 BUILT_IN = re.compile(r"Documentation built in ([\d.]+) seconds")

@@ -2,7 +2,7 @@
 
 pymdownx.arithmatex marks the TeX of a page as ``<span class="arithmatex">\\(...\\)</span>``
 and ``<div class="arithmatex">\\[...\\]</div>`` (lab pages get the same marks from
-downhill.site.notebook_pages). ``typeset`` replaces the TeX inside each with KaTeX's
+site_build.notebooks). ``typeset`` replaces the TeX inside each with KaTeX's
 output, visual HTML plus hidden MathML (what screen readers read), so readers' browsers
 run no math script. What it guarantees:
 
@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 
 KATEX_VERSION = "0.19.1"
-KATEX = Path(__file__).resolve().parents[3] / "vendor" / "katex"
+KATEX = Path(__file__).resolve().parents[1] / "vendor" / "katex"
 STYLESHEET = "assets/katex/katex.min.css"  # where the site serves KaTeX's CSS; fonts beside it
 
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.S)
@@ -68,7 +68,7 @@ def typeset(html_text: str) -> str:
     html_text = INLINE.sub(lambda m: f'<span class="arithmatex">{formula(html.unescape(m["tex"]), False)}</span>', html_text)
     left = LEFT_OVER.search(html_text)
     if left:
-        raise MathError("", f"math in a shape downhill.site.math does not know: {html_text[left.start():left.start() + 80]}")
+        raise MathError("", f"math in a shape site_build.katex does not know: {html_text[left.start():left.start() + 80]}")
     return html_text
 
 

@@ -1,7 +1,7 @@
 """MkDocs hooks of the Downhill site (loaded through `hooks:` in mkdocs.yml).
 
-Thin glue: each hook calls plain functions of `downhill.site` and
-`downhill.figures`. What they guarantee:
+Thin glue: each hook calls plain functions of the modules beside it (the
+package site_build, see its __init__) and of `downhill.figures`. What they guarantee:
 
 * a fence that raises stops the build with ``docs/<page>.md:<line>: <error>``,
   before any page is written, so no traceback is ever published;
@@ -13,22 +13,23 @@ Thin glue: each hook calls plain functions of `downhill.site` and
   page or anchor, fail the build naming page and line;
 * the theme's search dialog gets an accessible name (on every page, 404 included),
   and the search index holds prose, not code blocks (it loads on every first visit);
-* math is typeset at build time (`downhill.site.math`, KaTeX): pages load no
+* math is typeset at build time (`site_build.katex`, KaTeX): pages load no
   math script, only pages with math link KaTeX's CSS and fonts (served by the
   site itself, no CDN), and a formula KaTeX rejects fails the build at its line;
 * the playground's script and CSS load only on pages that embed one
-  (`downhill.site.playground`);
+  (`site_build.pages`);
+* every place the build reaches into a library's internals is in `site_build.patches`;
 * the figure colour variables come from the one palette in `downhill.figures`;
 * builds are reproducible: SOURCE_DATE_EPOCH defaults to the last commit's time;
 * ``DOWNHILL_PAGE=docs/lessons/x.md`` builds or serves that page alone (fast
   edits; the tests use it to prove a page builds the same alone as with the rest);
-* fences run through `downhill.site.fence_cache`: a fence whose code, package
+* fences run through `site_build.fence_cache`: a fence whose code, package
   modules, data and dependencies are unchanged is not run again, and every build
-  ends with the execution report of `downhill.site.build_report`
+  ends with the execution report of `site_build.build_report`
   (``DOWNHILL_EXEC=off`` builds without running any fence);
 * parts written once elsewhere fill their pages: the glossary (``snippets/glossary.yml``,
   also the hover explanations in the lessons) and the lessons' summaries on the
-  quick reference (``downhill.site.generated``);
+  quick reference (``site_build.outline``);
 * every lesson is served as a notebook built from its page, lessons and labs get
   Download / Open in Colab buttons, and lab pages (mkdocs-jupyter) lose
   JupyterLab's CSS and CDN scripts; labs run through the fence cache too.
@@ -50,31 +51,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+# MkDocs loads this file by its path (hooks: in mkdocs.yml). Its sibling modules are
+# the package site_build, at the repository root, which is not installed anywhere.
+# MkDocs restores sys.path once this file is loaded, so on_config adds the root again
+# (for the modules imported later, and for the prefetch pool's processes).
+ROOT = str(Path(__file__).resolve().parents[1])
+sys.path.insert(0, ROOT)
+
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from downhill.site import build_report
-from downhill.site import links, math, playground
-from downhill.site.alt_text import WHAT_TO_DO as ALT_TEXT_HELP
-from downhill.site.alt_text import missing_alt_text, source_line
-from downhill.site.failures import FenceFailures, error_message
-from downhill.site.fence_cache import FenceCache, cache_directory
-from downhill.site.fences import find_fences, missing_includes
-from downhill.site.generated import fill_generated
-from downhill.site.glossary import abbreviations, explains_on_hover, tidy_hover_terms
-from downhill.site.lab_cache import cache_execution
-from downhill.site.markup import keep_code_out_of_search, name_search_dialog
-from downhill.site.notebook_links import SERVED, add_actions, notebook_targets
-from downhill.site.notebook_pages import lean
-from downhill.site.notebooks import has_notebooks, lesson_notebooks, site_of
-from downhill.site.prefetch import prefetch
-from downhill.site.svg_stash import stash, unstash
+from site_build import build_report, katex, pages, patches
+from site_build.fence_cache import FenceCache, cache_directory
+from site_build.fences import front_matter_lines, missing_includes, tag_fences
+from site_build.glossary import abbreviations, explains_on_hover, tidy_hover_terms
+from site_build.lab_cache import cached_preprocess
+from site_build.notebooks import SERVED, add_actions, has_notebooks, lean, lesson_notebooks, notebook_targets, site_of
+from site_build.outline import fill_generated
+from site_build.prefetch import prefetch
 
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
 FIGURES_JS = "javascripts/figures.js"  # the full-screen figure viewer
 
-failures = FenceFailures()
 fences = FenceCache(Path())
 written: dict[str, str] = {}  # page path -> its HTML file in the site
 stashed: dict[str, list[str]] = {}  # page path -> its figures' SVG bodies
@@ -82,23 +81,16 @@ log = logging.getLogger("mkdocs.hooks.downhill")
 
 
 def on_config(config):
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.setdefault("SOURCE_DATE_EPOCH", last_commit_time(repo_root(config)))
-    # markdown-exec logs through "mkdocs.plugins.markdown_exec.<module>". Its
-    # failure warnings must exist even under `mkdocs build -q`, which silences
-    # warnings: a quiet build would otherwise publish a traceback.
-    logger = logging.getLogger("mkdocs.plugins.markdown_exec")
-    logger.setLevel(logging.WARNING)
-    if failures not in logger.handlers:
-        logger.addHandler(failures)
-    import markdown_exec
-
     fences.directory = cache_directory(repo_root(config))
     fences.execute = os.environ.get("DOWNHILL_EXEC", "on") != "off"
-    markdown_exec.formatters["python"] = markdown_exec.formatters["py"] = fences.format
+    patches.run_fences_with(fences.format)
     add_glossary(config)
     cache_lab_runs(config)
-    links.install(Path(config.docs_dir), repo_root(config))
+    patches.locate_link_warnings(Path(config.docs_dir), repo_root(config))
     return config
 
 
@@ -107,13 +99,13 @@ def repo_root(config) -> Path:
 
 
 def cache_lab_runs(config) -> None:
-    """Labs execute through the fence cache (downhill.site.lab_cache), not
+    """Labs execute through the fence cache (site_build.lab_cache), not
     mkdocs-jupyter's own, which would keep a lab whose package code changed."""
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
         jupyter.config["cache"] = False
         if fences.execute:
-            cache_execution(fences)
+            patches.execute_labs_with(cached_preprocess(fences))
         else:
             jupyter.config["execute"] = False
 
@@ -136,9 +128,8 @@ def last_commit_time(repo: Path) -> str:
 def on_pre_build(config):
     # `mkdocs serve` keeps one Python process: drop the package's modules so an
     # edit under snippets/ is picked up by the next rebuild.
-    for name in [n for n in sys.modules if n.startswith("downhill.") and not n.startswith("downhill.site")]:
+    for name in [n for n in sys.modules if n == "downhill" or n.startswith("downhill.")]:
         del sys.modules[name]
-    failures.take()
     fences.new_build()
     written.clear()
 
@@ -165,9 +156,9 @@ def on_files(files, config):
 
 def add_katex(files, config) -> None:
     """KaTeX's stylesheet and woff2 fonts, served by the site (vendor/katex)."""
-    files.append(File.generated(config, math.STYLESHEET, content=math.stylesheet()))
-    folder = posixpath.dirname(math.STYLESHEET)
-    for font in math.fonts():
+    files.append(File.generated(config, katex.STYLESHEET, content=katex.stylesheet()))
+    folder = posixpath.dirname(katex.STYLESHEET)
+    for font in katex.fonts():
         files.append(File.generated(config, f"{folder}/fonts/{font.name}", abs_src_path=str(font)))
 
 
@@ -185,7 +176,7 @@ def on_pre_page(page, config, files):
 
 
 def on_page_markdown(markdown, page, config, files):
-    reset_exec_ids()
+    patches.number_ids_per_page()
     fences.page = page_path(page, config)
     source = page.file.content_string
     problems = [f"{fences.page}:{line}: {problem}" for line, problem in missing_includes(source, snippet_bases(config))]
@@ -196,28 +187,15 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def generated_parts(markdown: str, page) -> str:
-    """Glossary and lesson summaries, written once elsewhere (downhill.site.generated).
+    """Glossary and lesson summaries, written once elsewhere (site_build.outline).
     After tag_fences: the page's own fences keep the line numbers of its source."""
     return fill_generated(markdown, page.file.src_uri)
-
-
-def front_matter_lines(source: str, markdown: str) -> int:
-    """How many lines MkDocs cut from the top of the page (its YAML front matter)."""
-    return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
 
 
 def snippet_bases(config) -> list[Path]:
     """pymdownx.snippets' base_path folders, from the repository root."""
     bases = (config.mdx_configs.get("pymdownx.snippets") or {}).get("base_path", ["."])
     return [repo_root(config) / base for base in ([bases] if isinstance(bases, str) else bases)]
-
-
-def reset_exec_ids() -> None:
-    """Number markdown-exec's HTML ids per page, not per build: otherwise a page's
-    ids (tabs, headings) depend on how many fences the pages before it had."""
-    from markdown_exec import MarkdownConverter
-
-    MarkdownConverter.counter = 0
 
 
 def page_path(page, config) -> str:
@@ -231,35 +209,22 @@ def page_path_of(file, config) -> str:
     return Path(file.abs_src_path).relative_to(repo_root(config)).as_posix()
 
 
-def tag_fences(markdown: str, path: str, offset: int = 0) -> str:
-    """Give every executed fence the id "docs/page.md:LINE" (its own id wins);
-    offset is the number of page lines above the markdown (front matter)."""
-    lines = markdown.split("\n")
-    for fence in find_fences(markdown):
-        if fence.executes and "id=" not in fence.info:
-            index = fence.line - 1
-            language = fence.language
-            head, sep, tail = lines[index].partition(language)
-            lines[index] = f'{head}{sep} id="{path}:{fence.line + offset}"{tail}'
-    return "\n".join(lines)
-
-
 def on_page_content(html, page, config, files):
     html = lean_lab(html, page)
-    problems = [error_message(report) for report in failures.take()]
+    problems = fences.take_failures()
     path = page_path(page, config)
     figures = importlib.import_module("downhill.figures")
     problems += [f"{path}: a figure was drawn but never printed: print(fig) (alt: {alt!r})" for alt in figures.take_unprinted()]
-    html, stashed[path] = stash(html)
-    for message in missing_alt_text(html):
-        line = source_line(page.file.content_string, message)
-        problems.append(f"{path}{f':{line}' if line else ''}: {message}: {ALT_TEXT_HELP}")
+    html, stashed[path] = pages.stash(html)
+    for message in pages.missing_alt_text(html):
+        line = pages.alt_text_line(page.file.content_string, message)
+        problems.append(f"{path}{f':{line}' if line else ''}: {message}: {pages.ALT_TEXT_HELP}")
     if problems:
         raise PluginError("\n".join(problems))
-    html = keep_code_out_of_search(hover_terms(html, path))
+    html = pages.keep_code_out_of_search(hover_terms(html, path))
     typeset_math(html, page, path)  # now, memoised: bad TeX stops the build before any page is written
-    html = math.link_stylesheet(html, get_relative_url(math.STYLESHEET, page.url or "."))
-    html = playground.link_assets(html, lambda url: get_relative_url(url, page.url or "."))
+    html = katex.link_stylesheet(html, get_relative_url(katex.STYLESHEET, page.url or "."))
+    html = pages.link_assets(html, lambda url: get_relative_url(url, page.url or "."))
     return figure_script(html, page)
 
 
@@ -277,29 +242,29 @@ def hover_terms(html: str, path: str) -> str:
 
 
 def lean_lab(html: str, page) -> str:
-    """Lab pages without JupyterLab's 600 KB of CSS and its CDN scripts (downhill.site.notebook_pages)."""
+    """Lab pages without JupyterLab's 600 KB of CSS and its CDN scripts (site_build.notebooks)."""
     return lean(html) if hasattr(page, "nb_url") else html
 
 
 def on_post_page(output, page, config):
     path = page_path(page, config)
     written[path] = page.file.abs_dest_path
-    output = notebook_buttons(unstash(output, stashed.pop(path, [])), page, config)
-    return name_search_dialog(typeset_math(output, page, path))
+    output = notebook_buttons(pages.unstash(output, stashed.pop(path, [])), page, config)
+    return pages.name_search_dialog(typeset_math(output, page, path))
 
 
 def typeset_math(output: str, page, path: str) -> str:
-    """Every formula typeset by KaTeX (downhill.site.math), once search has indexed
+    """Every formula typeset by KaTeX (site_build.katex), once search has indexed
     the page's TeX; TeX that KaTeX rejects fails the build naming the page's line."""
     try:
-        return math.typeset(output)
-    except math.MathError as error:
-        line = math.source_line(page.file.content_string, error.tex)
-        raise PluginError(f"{path}{f':{line}' if line else ''}: {error}: {math.WHAT_TO_DO}") from None
+        return katex.typeset(output)
+    except katex.MathError as error:
+        line = katex.source_line(page.file.content_string, error.tex)
+        raise PluginError(f"{path}{f':{line}' if line else ''}: {error}: {katex.WHAT_TO_DO}") from None
 
 
 def on_post_template(output_content, template_name, config):
-    return name_search_dialog(output_content)  # 404.html is a template, not a page
+    return pages.name_search_dialog(output_content)  # 404.html is a template, not a page
 
 
 def notebook_buttons(output: str, page, config) -> str:

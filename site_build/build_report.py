@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from downhill.site.fence_cache import Record
+from site_build.fence_cache import Record
 
 PLACEHOLDER = "<!-- build-report -->"
 KB = 1024
