@@ -1,5 +1,9 @@
 """The experiment cache: computed once, reused, recomputed when code changes."""
 
+import ast
+import sys
+from importlib import metadata
+
 import numpy as np
 import pytest
 
@@ -49,6 +53,32 @@ def test_the_data_source_is_part_of_the_key(calls, monkeypatch, tmp_path):
     monkeypatch.setenv("DOWNHILL_MNIST_DIR", str(tmp_path / "mnist"))
     experiment(seed=1)
     assert made == [1, 1]
+
+
+@pytest.mark.parametrize("upgraded", ["python", *cache.LIBRARIES])
+def test_a_python_or_library_upgrade_recomputes(calls, monkeypatch, upgraded):
+    experiment, made = calls
+    experiment(seed=1)
+    if upgraded == "python":
+        monkeypatch.setattr(sys, "version", "3.99.0 (upgraded)")
+    else:
+        version = metadata.version
+        monkeypatch.setattr(metadata, "version", lambda name: "0.0" if name == upgraded else version(name))
+    experiment(seed=1)
+    assert made == [1, 1]
+
+
+def test_every_library_the_experiments_import_is_in_the_key():
+    imported = set()
+    for name in [*cache.LEARNING_MODULES, "experiments"]:
+        for node in ast.walk(ast.parse((cache.PACKAGE / f"{name}.py").read_text(encoding="utf8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    libraries = imported - set(sys.stdlib_module_names) - {"downhill"}
+    assert "numpy" in libraries  # (their modules are named like their distributions)
+    assert libraries <= set(cache.LIBRARIES)
 
 
 def test_the_key_covers_the_experiment_and_its_helpers_only():

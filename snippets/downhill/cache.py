@@ -4,9 +4,11 @@ The site build runs every lesson; several lessons reuse the same trained
 network. ``@cached`` stores an experiment's result on disk under a key made of
 its name, its arguments, the data it reads, the source code of the learning
 modules, its own source and that of the plain helper functions beside it (not
-of the other experiments), so an unchanged experiment is computed once and
-reused by every page, rebuild and test, while any change to the code it runs or
-the data recomputes it, and adding a new experiment recomputes nothing.
+of the other experiments), and the versions of Python and of the libraries the
+learning code imports (``LIBRARIES``). So an unchanged experiment is computed
+once and reused by every page, rebuild and test, while any change to the code
+it runs, the data or those versions recomputes it, and adding a new experiment
+recomputes nothing.
 
 Results are pickled numpy objects: loading them gives exactly what was
 computed, so a build from the cache is byte-identical to a build without it.
@@ -26,6 +28,7 @@ import os
 import pickle
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 try:
@@ -37,6 +40,10 @@ PACKAGE = Path(__file__).resolve().parent
 # The modules whose code decides what an experiment computes. Figures and the
 # site machinery are not among them: restyling a plot keeps the cache.
 LEARNING_MODULES = ("data", "network", "costs", "backprop", "training", "descent")
+# The libraries whose version can change an experiment's result (or how its
+# pickle loads): the learning modules and the experiments import numpy and the
+# standard library only, which Python's version covers.
+LIBRARIES = ("numpy",)
 
 def cache_dir() -> Path:
     if os.environ.get("DOWNHILL_CACHE_DIR"):
@@ -87,12 +94,18 @@ def _digest(path: Path, size: int, mtime_ns: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def versions() -> dict[str, str]:
+    """Python's version and those of ``LIBRARIES``: an upgrade recomputes every experiment."""
+    return {"python": sys.version} | {name: metadata.version(name) for name in LIBRARIES}
+
+
 def cache_key(experiment, arguments: dict) -> str:
     identity = {
         "experiment": experiment.__qualname__,
         "arguments": arguments,
         "code": code_fingerprint() + experiment_source(experiment),
         "data": data_digest(),
+        "versions": versions(),
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=repr).encode()).hexdigest()[:20]
 
