@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -106,3 +107,28 @@ def save(rows: list[PageRow], path: Path) -> None:
 
 def load(path: Path) -> list[PageRow]:
     return [PageRow(**row) for row in json.loads(path.read_text(encoding="utf8"))]
+
+
+class Reasons(logging.Handler):
+    """On the "mkdocs" logger: the first line of each warning and error of one build,
+    listed again at its end (``summary``), right above MkDocs' "Aborted with N
+    warnings in strict mode!" instead of above the execution report."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def start(self) -> None:
+        """Forget the previous build's (under `mkdocs serve`) and listen from now on."""
+        self.messages = []
+        logger = logging.getLogger("mkdocs")
+        if self not in logger.handlers:
+            logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        first = (record.getMessage().strip().splitlines() or [""])[0]
+        self.messages.append(f"{record.levelname}: {first}")
+
+    def summary(self) -> str:
+        return ("Strict mode fails this build on what it logged (each printed in full above):\n"
+                + "\n".join(f"  {message}" for message in self.messages))

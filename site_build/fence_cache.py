@@ -167,8 +167,15 @@ def run_fence(code: str, fence: str) -> str:
         print(*values, sep=sep, end=end, file=buffer if file is None else file, flush=flush)
 
     module.print = fence_print
+    unprinted_figures()  # none left over from an earlier fence
     try:
         exec(compile(code, filename, "exec"), module.__dict__)  # noqa: S102
+        forgotten = unprinted_figures()
+        if forgotten:
+            report = f"{fence}: a figure was drawn but never printed: print(fig) (alt: {forgotten[0]!r})"
+            raise FenceFailed(report, report)
+    except FenceFailed:
+        raise
     except Exception as error:
         trace = traceback.TracebackException.from_exception(error)
         trace.stack = traceback.StackSummary.from_list(
@@ -192,6 +199,12 @@ def failure_report(fence: str, line: int | None, trace, text: str) -> str:
     return (f"{where}: {error}\n  in the python fence that starts at {fence}:\n{shown}\n"
             f"  Fix the code or the data it reads, then rebuild; `pytest {page or 'docs/'}` "
             "runs the page's fences alone, faster.")
+
+
+def unprinted_figures() -> list[str]:
+    """Alt texts of the course figures drawn since the last call and never printed."""
+    figures = sys.modules.get(f"{PACKAGE}.figures")
+    return figures.take_unprinted() if figures else []
 
 
 def reset_matplotlib() -> None:

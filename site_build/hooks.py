@@ -21,6 +21,10 @@ package site_build, see its __init__) and of `downhill.figures`. What they guara
 * every place the build reaches into a library's internals is in `site_build.patches`;
 * the figure colour variables come from the one palette in `downhill.figures`;
 * builds are reproducible: SOURCE_DATE_EPOCH defaults to the last commit's time;
+* under `mkdocs serve`, a strict rebuild fails on the pages' problems only (not on
+  the dev server's request log), and a strict build that fails ends with the list
+  of its warnings, page and line first (`build_report.Reasons`);
+* while uncached fences and labs run, the build shows its progress (`site_build.prefetch`);
 * ``DOWNHILL_PAGE=docs/lessons/x.md`` builds or serves that page alone (fast
   edits; the tests use it to prove a page builds the same alone as with the rest);
 * fences run through `site_build.fence_cache`: a fence whose code, package
@@ -77,10 +81,12 @@ FIGURES_JS = "javascripts/figures.js"  # the full-screen figure viewer
 fences = FenceCache(Path())
 written: dict[str, str] = {}  # page path -> its HTML file in the site
 stashed: dict[str, list[str]] = {}  # page path -> its figures' SVG bodies
+reasons = build_report.Reasons()  # this build's warnings and errors, listed last under strict
 log = logging.getLogger("mkdocs.hooks.downhill")
 
 
 def on_config(config):
+    reasons.start()
     if ROOT not in sys.path:
         sys.path.insert(0, ROOT)
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -92,6 +98,11 @@ def on_config(config):
     cache_lab_runs(config)
     patches.locate_link_warnings(Path(config.docs_dir), repo_root(config))
     return config
+
+
+def on_serve(server, config, builder):
+    patches.count_only_page_warnings()  # a 404 for /favicon.ico must not fail a rebuild
+    return server
 
 
 def repo_root(config) -> Path:
@@ -147,9 +158,7 @@ def on_files(files, config):
         pages = {page_path_of(file, config): Path(file.abs_src_path).read_text(encoding="utf8")
                  for file in files.documentation_pages() if file.src_uri.endswith(".md")}
         labs = [file.abs_src_path for file in files.documentation_pages() if file.src_uri.endswith(".ipynb")]
-        ran = prefetch(pages, fences, repo_root(config) / "snippets", labs=labs)
-        if ran:
-            log.info("Ran %d uncached fences and labs ahead of the pages, on %d cores", ran, os.cpu_count())
+        prefetch(pages, fences, repo_root(config) / "snippets", labs=labs)
     add_lesson_notebooks(files, config)
     return files
 
@@ -213,8 +222,6 @@ def on_page_content(html, page, config, files):
     html = lean_lab(html, page)
     problems = fences.take_failures()
     path = page_path(page, config)
-    figures = importlib.import_module("downhill.figures")
-    problems += [f"{path}: a figure was drawn but never printed: print(fig) (alt: {alt!r})" for alt in figures.take_unprinted()]
     html, stashed[path] = pages.stash(html)
     for message in pages.missing_alt_text(html):
         line = pages.alt_text_line(page.file.content_string, message)
@@ -290,3 +297,5 @@ def on_post_build(config):
         html = Path(dest).read_text(encoding="utf8")
         if build_report.PLACEHOLDER in html:
             Path(dest).write_text(html.replace(build_report.PLACEHOLDER, build_report.as_html(rows)), encoding="utf8")
+    if config.strict and reasons.messages:  # MkDocs aborts next: end with why, not with the report
+        log.info(reasons.summary())

@@ -13,6 +13,8 @@ re-render without running anything; a code or package edit reruns the lab.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,6 +40,22 @@ def fill(notebook, outputs: str) -> None:
         cell.outputs = [nbformat.from_dict(output) for output in cell_outputs]
 
 
+def kernel_config():
+    """The labs' kernels talk to the build over a local socket file (IPC), not TCP.
+    Over TCP without encryption, ipykernel prints a three-line warning that its
+    traffic "is susceptible to eavesdropping" for every lab: alarming noise for a
+    build on one machine, and silenced here at its source. (Windows has no IPC
+    transport: there the kernel keeps TCP, and its warning.)"""
+    from traitlets.config import Config
+
+    if os.name != "posix":
+        return Config()
+    # The sockets' path prefix: absolute (the kernel runs in the lab's folder, the
+    # build elsewhere) and one per process (builds and pool workers run side by side).
+    sockets = Path(tempfile.gettempdir()) / f"downhill-kernel-{os.getpid()}"
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets)}})
+
+
 def cached_preprocess(cache: FenceCache):
     """A wrapper of nbconvert's ExecutePreprocessor.preprocess that goes through the
     cache (installed by patches.execute_labs_with)."""
@@ -48,6 +66,7 @@ def cached_preprocess(cache: FenceCache):
             key = fence_key(notebook_code(notebook))
             entry = cache.load(key)
             if entry is None:
+                self.config.merge(kernel_config())
                 notebook, resources = original(self, notebook, resources, km)
                 seconds = time.perf_counter() - started
                 cache.store(key, outputs_of(notebook), seconds)
@@ -74,7 +93,7 @@ def run_notebook(directory: Path, path: str) -> str:
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
     try:
-        ExecutePreprocessor(allow_errors=False, store_widget_state=True).preprocess(
+        ExecutePreprocessor(allow_errors=False, store_widget_state=True, config=kernel_config()).preprocess(
             notebook, {"metadata": {"path": str(Path(path).parent)}})
     except Exception:  # noqa: BLE001 - the build runs it again and reports it
         return ""

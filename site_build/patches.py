@@ -1,6 +1,6 @@
 """Every place the build reaches into a library's internals, and why.
 
-Four things the site needs have no public interface in the libraries it uses, so
+Five things the site needs have no public interface in the libraries it uses, so
 each is done here, in one small function, and nowhere else. tests/test_patches.py
 checks each internal against the pinned versions (constraints.txt): if an upgrade
 renames or changes one, those tests fail loudly, instead of the site quietly
@@ -10,6 +10,8 @@ building with stale fences, shifting ids, uncached labs or unlocated warnings.
 2. ``number_ids_per_page``: markdown-exec's HTML ids restart on every page.
 3. ``execute_labs_with``: mkdocs-jupyter's lab execution goes through the fence cache.
 4. ``locate_link_warnings``: MkDocs' link warnings name the page line.
+5. ``count_only_page_warnings``: under ``mkdocs serve``, a browser's request does
+   not fail a strict rebuild.
 """
 
 from __future__ import annotations
@@ -101,3 +103,26 @@ def locate_link_warnings(docs_dir: Path, root: Path) -> None:
     for old in [f for f in logger.filters if isinstance(f, LinkLocations)]:
         logger.removeFilter(old)
     logger.addFilter(LinkLocations(docs_dir, root))
+
+
+# 5. MkDocs' strict mode counts every WARNING logged under "mkdocs" while a build runs,
+# from any thread. Under `mkdocs serve` the dev server's threads log each response
+# other than 200 as a WARNING ("mkdocs.livereload": a 404 for /favicon.ico or Chrome
+# DevTools' /.well-known/ probe, a 302 for /): a request that lands during a rebuild
+# aborted it "with N warnings in strict mode!", none about a page (mkdocs#2557, open).
+REQUEST = re.compile(r'"[^"]*" code \d+$')  # the text of mkdocs.livereload's request lines
+
+
+class RequestLines(logging.Filter):
+    """The dev server's request lines at INFO: still printed, no longer counted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and REQUEST.search(str(record.msg)):
+            record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        return True
+
+
+def count_only_page_warnings() -> None:
+    logger = logging.getLogger("mkdocs.livereload")
+    if not any(isinstance(f, RequestLines) for f in logger.filters):
+        logger.addFilter(RequestLines())

@@ -132,7 +132,7 @@ def test_a_broken_fence_fails_the_build_naming_page_and_line(tmp_path, page, exp
 
 def test_a_figure_drawn_and_never_printed_fails_the_build(tmp_path):
     fails_with(build_small_site(tmp_path, NEVER_PRINTED), tmp_path,
-               "docs/page.md: a figure was drawn but never printed: print(fig)")
+               "docs/page.md:3: a figure was drawn but never printed: print(fig)")
 
 
 MISSING_INCLUDES = """\

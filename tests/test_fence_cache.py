@@ -3,7 +3,12 @@ its data or its dependencies change, and only then; it never serves a damaged en
 
 from __future__ import annotations
 
+import io
+import logging
+import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -187,3 +192,67 @@ def test_labs_rerun_for_code_edits_not_for_prose_edits(tmp_path, monkeypatch):
     assert execute("# A lab", "print(6 * 7)") == ("42\n", False)
     assert execute("# A lab, reworded", "print(6 * 7)") == ("42\n", True)
     assert execute("# A lab, reworded", "print(6 * 8)") == ("48\n", False)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_pool_shows_its_progress_on_a_terminal_and_in_a_log(caplog):
+    from site_build.prefetch import Progress
+
+    terminal = Terminal()
+    live = Progress(2, 2, stream=terminal)
+    live.show(["docs/a.md:3", "docs/b.md:7"])
+    live.done = 1
+    live.show(["docs/b.md:7"])
+    live.done = 2
+    live.show([])
+    assert terminal.getvalue().split("\r\033[K")[1:] == [
+        "fences and labs run: 0/2 · running a.md:3, b.md:7",
+        "fences and labs run: 1/2 · running b.md:7",
+        "fences and labs run: 2/2\n",
+    ]
+    caplog.set_level(logging.INFO, logger="mkdocs.hooks.downhill")
+    logged = Progress(20, 2, stream=io.StringIO())
+    for done in range(21):
+        logged.done = done
+        logged.show([f"docs/page.md:{done}"])
+    lines = [record.getMessage() for record in caplog.records]
+    assert lines[0] == "Running 20 uncached fences and labs on 2 processes"
+    assert lines[1:] == [f"fences and labs run: {n}/20 · running page.md:{n}" for n in range(2, 21, 2)]
+
+
+KERNEL_RUNS = """
+import sys
+import nbformat
+from nbconvert.preprocessors import ExecutePreprocessor
+from site_build import patches
+from site_build.fence_cache import FenceCache
+from site_build.lab_cache import cached_preprocess, run_notebook
+
+from pathlib import Path
+lab, cache = sys.argv[1], FenceCache(Path(sys.argv[2]))
+assert run_notebook(cache.directory, lab)  # as in the prefetch pool
+patches.execute_labs_with(cached_preprocess(FenceCache(Path(sys.argv[3]))))  # as in mkdocs-jupyter
+ExecutePreprocessor().preprocess(nbformat.read(lab, as_version=4), {"metadata": {"path": "."}})
+"""
+
+
+def test_lab_kernels_run_without_the_tcp_warning(tmp_path):
+    """ipykernel warns that TCP traffic "is susceptible to eavesdropping": the labs'
+    kernels use a local socket instead, so a build prints no such alarm."""
+    import nbformat
+
+    lab = tmp_path / "labs" / "lab.ipynb"
+    lab.parent.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, lab)
+    result = subprocess.run([sys.executable, "-c", KERNEL_RUNS, str(lab), str(tmp_path / "a"), str(tmp_path / "b")],
+                            capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(fence_cache.PACKAGE_DIR.parents[1])})
+    assert result.returncode == 0, result.stderr
+    assert "Kernel is running over TCP" not in result.stderr
+    assert sorted(path.name for path in lab.parent.iterdir()) == ["lab.ipynb"]  # no socket files left

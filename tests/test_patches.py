@@ -99,3 +99,25 @@ def test_mkdocs_link_warnings_are_worded_as_link_locations_expects(tmp_path, mes
     record = logging.LogRecord("mkdocs.structure.pages", logging.WARNING, "", 0, message, (), None)
     patches.LinkLocations(tmp_path / "docs", tmp_path).filter(record)
     assert record.getMessage().startswith("docs/page.md:3: Doc file")
+
+
+def test_mkdocs_serve_request_lines_are_not_counted_by_strict_mode(monkeypatch):
+    import mkdocs.livereload
+    from mkdocs.utils import CountHandler
+
+    # the dev server logs each non-200 response as a WARNING, with this wording
+    source = inspect.getsource(mkdocs.livereload)
+    assert "level = logging.DEBUG if str(code) == \"200\" else logging.WARNING" in source
+    assert "log.log(level, f'\"{self.requestline}\" code {code}')" in source
+    server_log = logging.getLogger("mkdocs.livereload")
+    monkeypatch.setattr(server_log, "filters", list(server_log.filters))  # restored after
+    counter = CountHandler()  # what `mkdocs build --strict` counts with, on "mkdocs"
+    counter.setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(counter)
+    try:
+        patches.count_only_page_warnings()
+        server_log.warning('"GET /favicon.ico HTTP/1.1" code 404')
+        logging.getLogger("mkdocs.structure.pages").warning("docs/page.md:3: a page's own problem")
+    finally:
+        logging.getLogger("mkdocs").removeHandler(counter)
+    assert counter.get_counts() == [("WARNING", 1)]
