@@ -17,7 +17,7 @@ export MPLBACKEND := Agg
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: serve test check build bench notebooks lock clean
+.PHONY: serve test lint check build bench notebooks lock clean
 
 $(READY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,12 @@ $(READY): pyproject.toml constraints.txt
 serve: $(READY)  ## the site with live reload on http://127.0.0.1:8000
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-test: $(READY)  ## package tests, every lesson fence, strict site builds
+test: lint  ## the linter, package tests, every lesson fence, strict site builds
 	$(BIN)/python -m pytest
+
+lint: $(READY)  ## ruff: lint and format check (`ruff format .` fixes the format)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # `make check PAGE=docs/lessons/cost.md`: after editing one page, run its fences, its
 # tests and the lesson checks on a strict build of that page alone (seconds, not minutes).
