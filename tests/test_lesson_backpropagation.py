@@ -20,6 +20,7 @@ from lesson import near
 
 pytestmark = pytest.mark.slow
 SLUG = "backpropagation"
+FIGURES = 3  # figures the lesson draws (tests/test_lesson_skeleton.py)
 NUMBER = r"([\d,]+(?:\.\d+)?)"
 
 

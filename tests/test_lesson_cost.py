@@ -19,6 +19,7 @@ from lesson import near
 pytestmark = pytest.mark.slow
 
 SLUG = "cost"
+FIGURES = 6  # figures the lesson draws (tests/test_lesson_skeleton.py)
 NUMBER = r"(-?[\d,]*\.?\d+)"
 
 

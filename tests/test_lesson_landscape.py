@@ -21,6 +21,7 @@ from lesson import near
 
 pytestmark = pytest.mark.slow
 SLUG = "landscape"
+FIGURES = 8  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 SLUG = "memorization"
+FIGURES = 4  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 def test_shuffled_labels_stall_at_the_shrug(page):

@@ -13,6 +13,7 @@ from lesson import near
 
 pytestmark = pytest.mark.slow
 SLUG = "network"
+FIGURES = 5  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 def test_the_digit_and_its_pixels(page):

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 
 NIELSEN_SIZES = {500: 85.3, 1000: 88.9, 2000: 91.3}  # science.md: 784-30-10 on MNIST
 SLUG = "training"
+FIGURES = 6  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 @functools.cache

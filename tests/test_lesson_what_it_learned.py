@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 
 
 SLUG = "what-it-learned"
+FIGURES = 8  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 @functools.cache
