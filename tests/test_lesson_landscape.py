@@ -1,4 +1,4 @@
-"""Lesson 3, "The cost landscape": the page states what its code computed.
+"""The lesson "The cost landscape": the page states what its code computed.
 
 Each number the page prints is recomputed here another way (analytic formulas,
 a dense grid search, the cost evaluated directly through Network.set_parameters)

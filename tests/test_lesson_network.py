@@ -1,4 +1,4 @@
-"""Lesson 1, "The network": the page states what its code computed.
+"""The lesson "The network": the page states what its code computed.
 
 Counts are recomputed from the shapes of a freshly made network, scores by a plain
 argmax over its outputs, never from the functions the page printed them with."""

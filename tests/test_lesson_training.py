@@ -1,4 +1,4 @@
-"""Lesson 6, "Training: how it learns": the page states what its code computed.
+"""The lesson "Training: how it learns": the page states what its code computed.
 
 Each test recomputes a number from the cached experiments, finds the number the
 page states, and compares the two with a tolerance (half a unit of the last
