@@ -19,8 +19,9 @@ One python fence, from the page to the built HTML:
 4. hooks.py (on_post_page, on_post_build): the figures come back, notebooks.py adds
    the notebook buttons, build_report.py reports what ran.
 
-Also here: outline.py (the course order from the nav, the lesson summaries and the
-parts of pages generated from them), glossary.py (the glossary and hover terms),
-notebooks.py (each lesson as a notebook; ``python -m site_build.notebooks``),
-pytest_plugin.py (lesson fences as tests) and bench.py (``make bench``).
+Also here: outline.py (the course order from the nav: lesson numbers, titles and
+questions, the lesson tables, the summaries and the parts of pages generated from
+them), glossary.py (the glossary and hover terms), notebooks.py (each lesson as a
+notebook; ``python -m site_build.notebooks``), pytest_plugin.py (lesson fences as
+tests) and bench.py (``make bench``).
 """

@@ -32,8 +32,10 @@ package site_build, see its __init__) and of `downhill.figures`. What they guara
   ends with the execution report of `site_build.build_report`
   (``DOWNHILL_EXEC=off`` builds without running any fence);
 * parts written once elsewhere fill their pages: the glossary (``snippets/glossary.yml``,
-  also the hover explanations in the lessons) and the lessons' summaries on the
-  quick reference (``site_build.outline``);
+  also the hover explanations in the lessons), the lessons' summaries on the
+  quick reference and the lesson tables (``site_build.outline``);
+* lessons are numbered from their place in the nav: each lesson's title, in the
+  sidebar, the page title and the previous/next footer, is "N. <its H1>";
 * every lesson is served as a notebook built from its page, lessons and labs get
   Download / Open in Colab buttons, and lab pages (mkdocs-jupyter) lose
   JupyterLab's CSS and CDN scripts; labs run through the fence cache too.
@@ -72,7 +74,7 @@ from site_build.fences import front_matter_lines, missing_includes, tag_fences
 from site_build.glossary import abbreviations, explains_on_hover, tidy_hover_terms
 from site_build.lab_cache import cached_preprocess
 from site_build.notebooks import SERVED, add_actions, has_notebooks, lean, lesson_notebooks, notebook_targets, site_of
-from site_build.outline import fill_generated
+from site_build.outline import fill_generated, numbered_titles
 from site_build.prefetch import prefetch
 
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
@@ -177,6 +179,16 @@ def add_lesson_notebooks(files, config) -> None:
         return
     for name, text in lesson_notebooks(site_of(config)).items():
         files.append(File.generated(config, f"{SERVED}/{name}", content=text))
+
+
+def on_nav(nav, config, files):
+    """Number the lessons by their place in the nav (site_build.outline): the sidebar
+    and Material's previous/next footer show "3. The cost landscape"."""
+    titles = numbered_titles(Path(config.config_file_path))
+    for page in nav.pages:
+        if page.file.src_uri in titles:
+            page.title = titles[page.file.src_uri]
+    return nav
 
 
 def on_pre_page(page, config, files):

@@ -28,12 +28,18 @@ import nbformat
 from markdown_it import MarkdownIt
 
 from site_build.fences import CONTAINER, INCLUDE, expand_includes, unindent_containers
-from site_build.outline import DOCS, ROOT, lesson_pages, rewrite_links, title_of
+from site_build.outline import (
+    DOCS,
+    FRONT_MATTER,
+    ROOT,
+    lesson_pages,
+    rewrite_links,
+    title_of,
+)
 
 SNIPPETS = ROOT / "snippets"
 COMMITTED = ROOT / "notebooks"  # the copies Colab opens from GitHub
 HIDE = re.compile(r"\s*# markdown-exec: hide\s*$")
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 ATTRIBUTES = re.compile(r"\{\s*[:.#][^}\n]*\}")
 PLAYGROUND = re.compile(r'^<div class="dh-playground"[^>]*></div>\s*$', re.M)
 PACKAGE = "downhill @ git+{repo_url}"

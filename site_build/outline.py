@@ -1,4 +1,11 @@
-"""The lessons' "Scan it in five minutes" summaries, gathered for the quick reference.
+"""The course outline: the lessons in the order of the nav, and what is made from it.
+
+The nav in mkdocs.yml is the only place the lesson order is written. A lesson's
+number is its position there, never typed; its title is its page's H1 and the
+question it answers is its front matter's ``question:``. From these come the
+numbered titles of the sidebar and of Material's previous/next footer
+(``numbered_titles``, set by the site hooks), the lesson tables of the home page
+and the lessons index (``lesson_table``), and the quick reference's summaries.
 
 Every lesson opens with one ``!!! scan "Scan it in five minutes"`` block. The
 quick-reference page does not copy them: ``quick_reference_markdown`` reads each
@@ -67,7 +74,7 @@ _NavLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 def nav_pages(config: Path = ROOT / "mkdocs.yml") -> list[str]:
     """Every page of the nav, in order, as docs/-relative paths."""
-    nav = yaml.load(config.read_text(encoding="utf8"), Loader=_NavLoader)["nav"]
+    nav = yaml.load(config.read_text(encoding="utf8"), Loader=_NavLoader).get("nav", [])
     pages: list[str] = []
 
     def walk(item):
@@ -89,16 +96,65 @@ def lesson_pages(config: Path = ROOT / "mkdocs.yml") -> list[str]:
     return [p for p in nav_pages(config) if p.startswith("lessons/") and p != "lessons/index.md"]
 
 
+FRONT_MATTER = re.compile(r"\A---\n(.*?\n)?---\n", re.S)
+
+
 def title_of(text: str) -> str:
-    heading = re.search(r"^# (.+)$", text, re.M)
+    heading = re.search(r"^# (.+)$", FRONT_MATTER.sub("", text), re.M)
     return heading[1].strip() if heading else ""
+
+
+def front_matter(text: str) -> dict:
+    """The YAML between the page's opening ``---`` lines ({} if none)."""
+    found = FRONT_MATTER.match(text)
+    return (yaml.safe_load(found[1] or "") or {}) if found else {}
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: int  # its position among the lessons of the nav, from 1
+    page: str  # docs/-relative path, e.g. lessons/network.md
+    title: str  # the page's H1
+    question: str  # the question it answers: ``question:`` in its front matter
+
+
+def course(config: Path = ROOT / "mkdocs.yml") -> list[Lesson]:
+    """The lessons in the order of the nav, numbered, with titles and questions."""
+    out = []
+    for number, page in enumerate(lesson_pages(config), 1):
+        text = (config.parent / "docs" / page).read_text(encoding="utf8")
+        question, title = front_matter(text).get("question"), title_of(text)
+        if not title or not question:
+            raise ValueError(
+                f"docs/{page}: a lesson needs a title (its `# ` heading) and, in its "
+                'front matter, the question it answers: `question: "How ...?"` '
+                "(see docs/contributing.md)"
+            )
+        out.append(Lesson(number, page, title, str(question)))
+    return out
+
+
+def numbered_titles(config: Path = ROOT / "mkdocs.yml") -> dict[str, str]:
+    """docs/-relative path -> "3. The cost landscape", for every lesson of the nav."""
+    return {lesson.page: f"{lesson.number}. {lesson.title}"
+            for lesson in course(config)}
+
+
+def lesson_table(page: str = "index.md") -> str:
+    """The lessons as a Markdown table: number, linked title, question answered."""
+    rows = ["| # | Lesson | The question it answers |", "|---|---|---|"]
+    for lesson in course():
+        link = posixpath.relpath(lesson.page, posixpath.dirname(page) or ".")
+        question = lesson.question.replace("|", "\\|")
+        rows.append(f"| {lesson.number} | [{lesson.title}]({link}) | {question} |")
+    return "\n".join(rows) + "\n"
 
 
 def summaries(config: Path = ROOT / "mkdocs.yml") -> list[Summary]:
     """Each lesson's summary, in course order; a lesson without exactly one fails."""
     out = []
     for page in lesson_pages(config):
-        text = (DOCS / page).read_text(encoding="utf8")
+        text = (config.parent / "docs" / page).read_text(encoding="utf8")
         blocks = scan_blocks(text)
         if len(blocks) != 1:
             raise ValueError(
@@ -157,6 +213,7 @@ MARKER = re.compile(r"^<!-- generated: (?P<name>[\w-]+)\b[^\n]*-->[ \t]*$", re.M
 GENERATORS = {
     "glossary": glossary_markdown,
     "summaries": quick_reference_markdown,
+    "lessons": lesson_table,
 }
 
 

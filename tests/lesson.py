@@ -29,7 +29,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-import yaml
+
+from site_build.outline import lesson_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 # A number as lessons print it: sign, thousands commas, decimals, exponent.
@@ -38,21 +39,9 @@ NUMBER_TEXT = re.compile(r"[-+−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?|[-+−]?\.\d
 
 # --- the lessons, in the order of the nav -------------------------------------------------
 
-def lessons() -> list[tuple[str, str]]:
-    """(slug, nav title) of every lesson page, in the nav's order (the index excluded)."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf8"), Loader=Loader)
-    section = next(item["Lessons"] for item in config["nav"] if isinstance(item, dict) and "Lessons" in item)
-    found = []
-    for entry in section:
-        if isinstance(entry, dict):
-            ((title, path),) = entry.items()
-            found.append((Path(path).stem, title))
-    return found
+def lessons() -> list[str]:
+    """The slug of every lesson, in the nav's order (site_build.outline reads it)."""
+    return [Path(page).stem for page in lesson_pages()]
 
 
 # --- a number as printed ------------------------------------------------------------------

@@ -104,6 +104,9 @@ def build_small_site(tmp_path: Path, page: str, env: dict | None = None, **other
     for name, content in other_files.items():
         (tmp_path / "docs" / name.replace("_", ".")).write_bytes(content)
     (tmp_path / "mkdocs.yml").write_text(SMALL_SITE)
+    # Its own fence cache, as in CI: a shared one (DOWNHILL_FENCE_CACHE_DIR) would hold
+    # the output of a fence whose figure was never printed, and the build would pass.
+    env = {"DOWNHILL_FENCE_CACHE_DIR": "", **(env or {})}
     return mkdocs_build(tmp_path / "site", config=tmp_path / "mkdocs.yml", env=env)
 
 

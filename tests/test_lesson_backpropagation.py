@@ -1,4 +1,4 @@
-"""Lesson 5, "Backpropagation": the page states what its code computed.
+"""The lesson "Backpropagation": the page states what its code computed.
 
 Every number is recomputed here another way: slopes by finite differences where the
 page uses the chain rule, the finite-difference gradient by a separate loop over the
@@ -20,6 +20,7 @@ from lesson import near
 
 pytestmark = pytest.mark.slow
 SLUG = "backpropagation"
+FIGURES = 3  # figures the lesson draws (tests/test_lesson_skeleton.py)
 NUMBER = r"([\d,]+(?:\.\d+)?)"
 
 

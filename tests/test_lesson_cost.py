@@ -1,4 +1,4 @@
-"""Lesson 2, "What learning really means": the page states what its code computed.
+"""The lesson "What learning really means": the page states what its code computed.
 
 Each test reads a number off the built page and recomputes it independently,
 so a stale page, a changed experiment or a typo in a printed sentence fails.
@@ -19,6 +19,7 @@ from lesson import near
 pytestmark = pytest.mark.slow
 
 SLUG = "cost"
+FIGURES = 6  # figures the lesson draws (tests/test_lesson_skeleton.py)
 NUMBER = r"(-?[\d,]*\.?\d+)"
 
 

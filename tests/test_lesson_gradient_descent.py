@@ -20,6 +20,7 @@ from lesson import near
 
 pytestmark = pytest.mark.slow  # reads the built site
 SLUG = "gradient-descent"
+FIGURES = 8  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 # --- structure -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Lesson 3, "The cost landscape": the page states what its code computed.
+"""The lesson "The cost landscape": the page states what its code computed.
 
 Each number the page prints is recomputed here another way (analytic formulas,
 a dense grid search, the cost evaluated directly through Network.set_parameters)
@@ -21,6 +21,7 @@ from lesson import near
 
 pytestmark = pytest.mark.slow
 SLUG = "landscape"
+FIGURES = 8  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 

@@ -1,4 +1,4 @@
-"""Lesson 8, "Learning or memorization?": the page states what its code computed."""
+"""The lesson "Learning or memorization?": the page states what its code computed."""
 
 import math
 import re
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 SLUG = "memorization"
+FIGURES = 4  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 def test_shuffled_labels_stall_at_the_shrug(page):
@@ -159,7 +160,8 @@ def test_the_report_card(page):
         train, test = page.numbers(re.escape(label) + r" ([\d.]+)% ([\d.]+)%")
         assert near(train, 100 * h.train_accuracy[-1]), label
         assert near(test, 100 * h.test_accuracy[-1]), label
-    n, train, test = page.numbers(r"lesson 2: no 4s ([\d,]+) digits, no 4 among them ([\d.]+)% ([\d.]+)%")
+    n, train, test = page.numbers(
+        r"without 4s ([\d,]+) digits, no 4 among them ([\d.]+)% ([\d.]+)%")
     assert n == np.sum(digits.y_train != 4)
     assert near(train, 100 * blind.history.train_accuracy[-1])
     assert test == 0.0 == 100 * np.mean(predict(blind.trained, digits.x_test[fours]) == 4)

@@ -16,7 +16,7 @@ import pytest
 import lesson
 
 pytestmark = pytest.mark.slow
-SLUGS = [slug for slug, _ in lesson.lessons()]
+SLUGS = lesson.lessons()
 
 
 def checks_of(slug: str):

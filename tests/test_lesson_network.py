@@ -1,4 +1,4 @@
-"""Lesson 1, "The network": the page states what its code computed.
+"""The lesson "The network": the page states what its code computed.
 
 Counts are recomputed from the shapes of a freshly made network, scores by a plain
 argmax over its outputs, never from the functions the page printed them with."""
@@ -13,6 +13,7 @@ from lesson import near
 
 pytestmark = pytest.mark.slow
 SLUG = "network"
+FIGURES = 5  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 def test_the_digit_and_its_pixels(page):

@@ -1,4 +1,4 @@
-"""Lesson 6, "Training: how it learns": the page states what its code computed.
+"""The lesson "Training: how it learns": the page states what its code computed.
 
 Each test recomputes a number from the cached experiments, finds the number the
 page states, and compares the two with a tolerance (half a unit of the last
@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 
 NIELSEN_SIZES = {500: 85.3, 1000: 88.9, 2000: 91.3}  # science.md: 784-30-10 on MNIST
 SLUG = "training"
+FIGURES = 6  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 @functools.cache

@@ -1,4 +1,4 @@
-"""Lesson 7, "What did it learn?": the page states what its code computed.
+"""The lesson "What did it learn?": the page states what its code computed.
 
 Each test recomputes a number from the cached training run and compares it with
 the number read back from the built page, so a stale or hand-typed number fails.
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 
 
 SLUG = "what-it-learned"
+FIGURES = 8  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 @functools.cache

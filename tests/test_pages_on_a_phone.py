@@ -149,7 +149,7 @@ MEDIAN_TEXT_PX, SMALLEST_TEXT_PX = 9, 8
 
 def lessons(site: Path) -> list[str]:
     """The lessons' built pages, in the order of the nav in mkdocs.yml."""
-    return [f"lessons/{slug}/index.html" for slug, _ in lesson.lessons()]
+    return [f"lessons/{slug}/index.html" for slug in lesson.lessons()]
 
 
 @functools.cache
@@ -159,8 +159,8 @@ def compressed(site: Path, file: str) -> int:
 
 
 def second_visits(site: Path, phone) -> dict[str, int]:
-    """Each lesson's bytes when reached from the page before it in the course (lesson 1
-    from the lessons index): only the files that page did not load already."""
+    """Each lesson's bytes when reached from the page before it in the course (the first
+    lesson from the lessons index): only the files that page did not load already."""
     order = ["lessons/index.html", *lessons(site)]
     return {lesson: sum(compressed(site, f) for f in phone[lesson].loaded if f not in set(phone[before].loaded))
             for before, lesson in zip(order, order[1:])}

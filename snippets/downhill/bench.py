@@ -15,9 +15,9 @@ Each run starts from the same freshly initialised network (N(0, 1), seed 0).
 A second block repeats the comparison with mini-batches of 100.
 
 A last block times one gradient of a mini-batch of 10 digits, the comparison
-lesson 5 makes in counted multiply-adds: one forward pass, one backprop, and
-central differences on 400 first-layer weights scaled up to all 13,002 knobs
-(every knob costs the same two forward passes). Medians of repeated runs.
+the backpropagation lesson makes in counted multiply-adds: one forward pass, one
+backprop, and central differences on 400 first-layer weights scaled up to all
+13,002 knobs (every knob costs the same two forward passes). Medians of repeated runs.
 """
 
 from __future__ import annotations
@@ -116,7 +116,8 @@ def main() -> None:
             print(f"  speedup, {name[len('vectorised '):]:<29} {slow / medians[name]:8.1f}x over one at a time")
     print("\n(one at a time: median of 5 quarter-epochs, times 4; vectorised: medians of whole epochs)")
     times = gradient_seconds(net, x[:10], y[:10])
-    print("\none gradient of a mini-batch of 10 digits (lesson 5 counts the same work in multiply-adds)")
+    print("\none gradient of a mini-batch of 10 digits"
+          " (the backpropagation lesson counts the same work in multiply-adds)")
     for name, seconds in times.items():
         print(f"  {name:<38} {seconds * 1000:10.3f} ms")
     print(f"  backpropagation is {times['finite differences'] / times['backpropagation']:,.0f}x faster than finite differences")
