@@ -101,7 +101,7 @@ def batch_comparison(*, seed: int = 0, larger_eta: float = 6.0, first_steps: int
 # --8<-- [end:batch_comparison]
 
 
-# Lesson 6, "Training: how it learns" (docs/lessons/training.md): the video's recipe
+# The training lesson (docs/lessons/training.md): the video's recipe
 # with one thing changed at a time. Each run starts from the same seed as video_recipe().
 
 # --8<-- [start:learning_rate_sweep]
@@ -150,7 +150,7 @@ def training_set_sizes(*, sizes=(250, 500, 1000, 2000), seed: int = 0) -> dict:
 # --8<-- [end:training_set_sizes]
 
 
-# Lesson 8, "Learning or memorization?": random labels, capacity, label noise, the path's plane.
+# The memorization lesson (docs/lessons/memorization.md): random labels, capacity, label noise, the path's plane.
 # --8<-- [start:random_labels]
 @cached
 def random_labels(*, seed: int = 0, label_seed: int = 1) -> Run:
