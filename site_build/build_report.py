@@ -39,21 +39,31 @@ def page_rows(records: list[Record], html_sizes: dict[str, int]) -> list[PageRow
         mine = [r for r in records if r.page == page]
         slowest = max(mine, key=lambda r: r.run_seconds, default=None)
         largest = max(mine, key=lambda r: r.output_bytes, default=None)
-        rows.append(PageRow(
-            page=page,
-            fences=len(mine),
-            cached=sum(r.cached for r in mine),
-            seconds=sum(r.seconds for r in mine),
-            slowest=slowest.fence if slowest else "",
-            slowest_seconds=slowest.run_seconds if slowest else 0.0,
-            html_bytes=html_sizes.get(page, 0),
-            largest=largest.fence if largest and largest.output_bytes else "",
-            largest_bytes=largest.output_bytes if largest else 0,
-        ))
+        rows.append(
+            PageRow(
+                page=page,
+                fences=len(mine),
+                cached=sum(r.cached for r in mine),
+                seconds=sum(r.seconds for r in mine),
+                slowest=slowest.fence if slowest else "",
+                slowest_seconds=slowest.run_seconds if slowest else 0.0,
+                html_bytes=html_sizes.get(page, 0),
+                largest=largest.fence if largest and largest.output_bytes else "",
+                largest_bytes=largest.output_bytes if largest else 0,
+            )
+        )
     return rows
 
 
-HEADER = ("page", "fences", "cached", "time", "slowest fence (when it ran)", "HTML", "largest output")
+HEADER = (
+    "page",
+    "fences",
+    "cached",
+    "time",
+    "slowest fence (when it ran)",
+    "HTML",
+    "largest output",
+)
 
 
 def cells(row: PageRow) -> tuple[str, ...]:
@@ -69,35 +79,58 @@ def cells(row: PageRow) -> tuple[str, ...]:
 
 
 def totals(rows: list[PageRow]) -> tuple[str, ...]:
-    return ("all pages", str(sum(r.fences for r in rows)), str(sum(r.cached for r in rows)),
-            f"{sum(r.seconds for r in rows):.2f} s", "", f"{sum(r.html_bytes for r in rows) / KB:,.0f} KB", "")
+    return (
+        "all pages",
+        str(sum(r.fences for r in rows)),
+        str(sum(r.cached for r in rows)),
+        f"{sum(r.seconds for r in rows):.2f} s",
+        "",
+        f"{sum(r.html_bytes for r in rows) / KB:,.0f} KB",
+        "",
+    )
 
 
 def as_text(rows: list[PageRow]) -> str:
     table = [HEADER, *map(cells, rows), totals(rows)]
     widths = [max(len(line[i]) for line in table) for i in range(len(HEADER))]
     right = {1, 2, 3, 5}
-    lines = ["  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths)))
-             for line in table]
+    lines = [
+        "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(line, widths))
+        )
+        for line in table
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(line.rstrip() for line in lines)
 
 
 def as_html(rows: list[PageRow]) -> str:
     def row(values, tag="td"):
-        return "<tr>" + "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values) + "</tr>"
+        return (
+            "<tr>"
+            + "".join(f"<{tag}>{html.escape(v)}</{tag}>" for v in values)
+            + "</tr>"
+        )
 
-    def short(values):  # the page is named in the first column: "docs/" and its name once only
+    # the page is named in the first column: "docs/" and its name once only
+    def short(values):
         page = values[0]
-        return [value.replace(page + ":", "line ").replace(page, "the notebook") if i else value.removeprefix("docs/")
-                for i, value in enumerate(values)]
+        return [
+            value.replace(page + ":", "line ").replace(page, "the notebook")
+            if i
+            else value.removeprefix("docs/")
+            for i, value in enumerate(values)
+        ]
 
     body = "".join(row(short(cells(r))) for r in rows) + row(totals(rows))
     # no class on the table: Material styles plain tables only. The wrapper scrolls
     # sideways on narrow screens, so it takes keyboard focus and has a name.
-    return ('<div class="md-typeset__scrollwrap" tabindex="0" role="region" aria-label="Build report table">'
-            '<div class="md-typeset__table"><table>'
-            f"<thead>{row(HEADER, 'th')}</thead><tbody>{body}</tbody></table></div></div>")
+    return (
+        '<div class="md-typeset__scrollwrap" tabindex="0" role="region" aria-label="Build report table">'
+        '<div class="md-typeset__table"><table>'
+        f"<thead>{row(HEADER, 'th')}</thead><tbody>{body}</tbody></table></div></div>"
+    )
 
 
 def save(rows: list[PageRow], path: Path) -> None:
@@ -130,5 +163,7 @@ class Reasons(logging.Handler):
         self.messages.append(f"{record.levelname}: {first}")
 
     def summary(self) -> str:
-        return ("Strict mode fails this build on what it logged (each printed in full above):\n"
-                + "\n".join(f"  {message}" for message in self.messages))
+        return (
+            "Strict mode fails this build on what it logged (each printed in full above):\n"
+            + "\n".join(f"  {message}" for message in self.messages)
+        )

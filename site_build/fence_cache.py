@@ -42,7 +42,8 @@ from markdown_exec import ExecutionError, base_format, code_block
 from packaging.requirements import InvalidRequirement, Requirement
 
 PACKAGE = "downhill"
-PACKAGE_DIR = Path(__file__).resolve().parents[1] / "snippets" / PACKAGE  # the course package
+# the course package
+PACKAGE_DIR = Path(__file__).resolve().parents[1] / "snippets" / PACKAGE
 FORMAT = 1  # bump when the key or the entry layout changes
 
 
@@ -64,8 +65,10 @@ class FenceCache:
     execute: bool = True
     page: str = ""
     records: list[Record] = field(default_factory=list)
-    ran_ahead: set[str] = field(default_factory=set)  # keys the prefetch pool ran for this build
-    failures: list[str] = field(default_factory=list)  # build errors of the fences that raised
+    # keys the prefetch pool ran for this build
+    ran_ahead: set[str] = field(default_factory=set)
+    # build errors of the fences that raised
+    failures: list[str] = field(default_factory=list)
 
     def take_failures(self) -> list[str]:
         """The failures since the last call: "docs/page.md:LINE: Error..." each."""
@@ -77,7 +80,12 @@ class FenceCache:
         self.records = []
         self.ran_ahead = set()
         self.failures = []
-        for memo in (distribution_versions, distribution, installed_providers, module_imports):
+        for memo in (
+            distribution_versions,
+            distribution,
+            installed_providers,
+            module_imports,
+        ):
             memo.cache_clear()
 
     # markdown-exec's formatter signature, with our runner
@@ -104,14 +112,33 @@ class FenceCache:
                 raise
             seconds = time.perf_counter() - started
             self.store(key, output, seconds)
-            self.records.append(Record(self.page, fence, False, seconds, seconds, len(output)))
+            self.records.append(
+                Record(self.page, fence, False, seconds, seconds, len(output))
+            )
             return output
         output = entry["output"]
         if key in self.ran_ahead:  # ran in this build, by the pool: report it as run
-            self.records.append(Record(self.page, fence, False, entry["seconds"], entry["seconds"], len(output)))
+            self.records.append(
+                Record(
+                    self.page,
+                    fence,
+                    False,
+                    entry["seconds"],
+                    entry["seconds"],
+                    len(output),
+                )
+            )
         else:
-            self.records.append(Record(self.page, fence, True, time.perf_counter() - started,
-                                       entry["seconds"], len(output)))
+            self.records.append(
+                Record(
+                    self.page,
+                    fence,
+                    True,
+                    time.perf_counter() - started,
+                    entry["seconds"],
+                    len(output),
+                )
+            )
         return output
 
     def path(self, key: str) -> Path:
@@ -133,7 +160,12 @@ class FenceCache:
     def store(self, key: str, output: str, seconds: float) -> str:
         from downhill.cache import write_atomically
 
-        entry = {"key": key, "seconds": round(seconds, 4), "sha256": sha256(output), "output": output}
+        entry = {
+            "key": key,
+            "seconds": round(seconds, 4),
+            "sha256": sha256(output),
+            "output": output,
+        }
         write_atomically(self.path(key), json.dumps(entry).encode("utf8"))
         return key
 
@@ -164,12 +196,18 @@ def run_fence(code: str, fence: str) -> str:
     buffer = StringIO()
 
     def fence_print(*values, sep=" ", end="\n", file=None, flush=False):
-        print(*values, sep=sep, end=end, file=buffer if file is None else file, flush=flush)
+        print(
+            *values,
+            sep=sep,
+            end=end,
+            file=buffer if file is None else file,
+            flush=flush,
+        )
 
     module.print = fence_print
     unprinted_figures()  # none left over from an earlier fence
     try:
-        exec(compile(code, filename, "exec"), module.__dict__)  # noqa: S102
+        exec(compile(code, filename, "exec"), module.__dict__)
         forgotten = unprinted_figures()
         if forgotten:
             report = f"{fence}: a figure was drawn but never printed: print(fig) (alt: {forgotten[0]!r})"
@@ -179,11 +217,17 @@ def run_fence(code: str, fence: str) -> str:
     except Exception as error:
         trace = traceback.TracebackException.from_exception(error)
         trace.stack = traceback.StackSummary.from_list(
-            [frame for frame in trace.stack if not frame.filename.endswith("fence_cache.py")]
+            [
+                frame
+                for frame in trace.stack
+                if not frame.filename.endswith("fence_cache.py")
+            ]
         )
         lines = [frame.lineno for frame in trace.stack if frame.filename == filename]
         text = "".join(trace.format())
-        raise FenceFailed(text, failure_report(fence, lines[-1] if lines else None, trace, text)) from error
+        raise FenceFailed(
+            text, failure_report(fence, lines[-1] if lines else None, trace, text)
+        ) from error
     finally:
         del sys.modules[module.__name__]
     return buffer.getvalue()
@@ -193,12 +237,16 @@ def failure_report(fence: str, line: int | None, trace, text: str) -> str:
     """'docs/x.md:45: ZeroDivisionError: ...', the traceback and what to do.
     fence is "docs/x.md:LINE" (the fence's opening line); line counts inside the fence."""
     page, _, start = fence.rpartition(":")
-    where = f"{page}:{int(start) + line}" if page and start.isdigit() and line else fence
+    where = (
+        f"{page}:{int(start) + line}" if page and start.isdigit() and line else fence
+    )
     error = "".join(trace.format_exception_only()).strip().splitlines()[-1]
     shown = "\n".join(f"    {row}" for row in text.rstrip("\n").split("\n"))
-    return (f"{where}: {error}\n  in the python fence that starts at {fence}:\n{shown}\n"
-            f"  Fix the code or the data it reads, then rebuild; `pytest {page or 'docs/'}` "
-            "runs the page's fences alone, faster.")
+    return (
+        f"{where}: {error}\n  in the python fence that starts at {fence}:\n{shown}\n"
+        f"  Fix the code or the data it reads, then rebuild; `pytest {page or 'docs/'}` "
+        "runs the page's fences alone, faster."
+    )
 
 
 def unprinted_figures() -> list[str]:
@@ -231,8 +279,12 @@ def fence_key(code: str) -> str:
     identity = {
         "format": FORMAT,
         "code": code.strip("\n"),
-        "modules": {module: file_digest(module_file(module)) for module in sorted(modules)},
-        "resources": {p.name: file_digest(p) for p in resource_files()} if modules else {},
+        "modules": {
+            module: file_digest(module_file(module)) for module in sorted(modules)
+        },
+        "resources": {p.name: file_digest(p) for p in resource_files()}
+        if modules
+        else {},
         "data": data_digest() if f"{PACKAGE}.data" in modules else "",
         "python": sys.version,
         "distributions": distribution_versions(tuple(sorted(outside - {PACKAGE}))),
@@ -243,8 +295,12 @@ def fence_key(code: str) -> str:
 def imports(code: str, module: str = "") -> set[str]:
     """Dotted names the code imports (relative imports resolved against module)."""
     names = set()
-    python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.split("\n"))
-    for node in ast.walk(ast.parse(python)):  # (IPython's %magic and !shell lines left out)
+    python = "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line
+        for line in code.split("\n")
+    )
+    # (IPython's %magic and !shell lines left out)
+    for node in ast.walk(ast.parse(python)):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
@@ -259,7 +315,11 @@ def imports(code: str, module: str = "") -> set[str]:
 
 def relative_base(module: str, level: int) -> str:
     """The package that `from .` (level 1), `from ..` (level 2)... mean inside module."""
-    package = module if module_file(module).name == "__init__.py" else module.rpartition(".")[0]
+    package = (
+        module
+        if module_file(module).name == "__init__.py"
+        else module.rpartition(".")[0]
+    )
     for _ in range(level - 1):
         package = package.rpartition(".")[0]
     return package
@@ -297,7 +357,11 @@ def module_file(module: str) -> Path:
 
 def resource_files() -> list[Path]:
     """The package's files that are not code (its matplotlib style)."""
-    return sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix not in {".py", ".pyc"})
+    return sorted(
+        p
+        for p in PACKAGE_DIR.rglob("*")
+        if p.is_file() and p.suffix not in {".py", ".pyc"}
+    )
 
 
 @cache
@@ -347,4 +411,6 @@ def installed_providers() -> dict[str, list[str]]:
 
 
 def cache_directory(root: Path) -> Path:
-    return Path(os.environ.get("DOWNHILL_FENCE_CACHE_DIR") or root / ".cache" / "fences")
+    return Path(
+        os.environ.get("DOWNHILL_FENCE_CACHE_DIR") or root / ".cache" / "fences"
+    )

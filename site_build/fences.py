@@ -11,8 +11,8 @@ on the line each one starts at.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 
@@ -114,7 +114,9 @@ def include_text(base: Path, target: str) -> str:
         first = next(i for i, line in enumerate(lines) if line.strip() == start)
         last = next(i for i, line in enumerate(lines) if line.strip() == end)
     except StopIteration:
-        raise ValueError(f"{name} has no section {section!r} (markers {start!r} ... {end!r})") from None
+        raise ValueError(
+            f"{name} has no section {section!r} (markers {start!r} ... {end!r})"
+        ) from None
     return "\n".join(lines[first + 1 : last])
 
 
@@ -133,19 +135,33 @@ def missing_includes(text: str, bases: list[Path]) -> list[tuple[int, str]]:
         base = next((b for b in bases if (b / name).is_file()), None)
         if base is None:
             where = ", ".join(str(b) for b in bases)
-            problems.append((number, f"the included file {name!r} does not exist under {where} "
-                                     "(pymdownx.snippets' base_path): fix the path or create the file"))
+            problems.append(
+                (
+                    number,
+                    f"the included file {name!r} does not exist under {where} "
+                    "(pymdownx.snippets' base_path): fix the path or create the file",
+                )
+            )
             continue
         try:
             include_text(base, include["target"])
         except ValueError as error:
-            problems.append((number, f"{error}: add the markers to the file or fix the section name"))
+            problems.append(
+                (
+                    number,
+                    f"{error}: add the markers to the file or fix the section name",
+                )
+            )
     return problems
 
 
 def front_matter_lines(source: str, markdown: str) -> int:
     """How many lines MkDocs cut from the top of the page (its YAML front matter)."""
-    return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+    return (
+        source[: len(source) - len(markdown)].count("\n")
+        if source.endswith(markdown)
+        else 0
+    )
 
 
 def tag_fences(markdown: str, path: str, offset: int = 0) -> str:

@@ -46,17 +46,32 @@ def load_terms(source: Path = SOURCE) -> list[Term]:
     for entry in entries:
         unknown = set(entry) - {"term", "means", "see", "forms"}
         if unknown or not {"term", "means", "see"} <= set(entry):
-            raise ValueError(f"{source.name}: entry {entry.get('term')!r} needs term, means, see (got {sorted(entry)})")
-        terms.append(Term(entry["term"], " ".join(entry["means"].split()), entry["see"], tuple(entry.get("forms", ()))))
+            raise ValueError(
+                f"{source.name}: entry {entry.get('term')!r} needs term, means, see (got {sorted(entry)})"
+            )
+        terms.append(
+            Term(
+                entry["term"],
+                " ".join(entry["means"].split()),
+                entry["see"],
+                tuple(entry.get("forms", ())),
+            )
+        )
     return terms
 
 
 def abbreviations(terms: list[Term] | None = None) -> dict[str, str]:
     """Spelling -> hover text, for the abbr extension's ``glossary`` option."""
-    return {spelling: term.means for term in terms or load_terms() for spelling in term.spellings}
+    return {
+        spelling: term.means
+        for term in terms or load_terms()
+        for spelling in term.spellings
+    }
 
 
-def glossary_markdown(terms: list[Term] | None = None, page: str = "glossary.md") -> str:
+def glossary_markdown(
+    terms: list[Term] | None = None, page: str = "glossary.md"
+) -> str:
     """The Glossary page's body: every term as a section, linked to its lesson."""
     out = []
     for term in terms or load_terms():
@@ -84,11 +99,15 @@ def explains_on_hover(page: str) -> bool:
     """Pages whose terms are explained on hover: the lessons and the quick reference
     (docs/-relative or repository paths). Elsewhere a dotted underline is noise."""
     page = page.removeprefix("docs/")
-    return (page.startswith("lessons/") and page != "lessons/index.md") or page == "quick-reference.md"
+    return (
+        page.startswith("lessons/") and page != "lessons/index.md"
+    ) or page == "quick-reference.md"
 
 
 ABBR = re.compile(r'<abbr title="(?P<title>[^"]*)">(?P<text>.*?)</abbr>', re.S)
-NO_HOVER = re.compile(r"<(?P<tag>h[1-6]|a|figcaption|summary|th)\b[^>]*>.*?</(?P=tag)>", re.S)
+NO_HOVER = re.compile(
+    r"<(?P<tag>h[1-6]|a|figcaption|summary|th)\b[^>]*>.*?</(?P=tag)>", re.S
+)
 SECTION = re.compile(r"(?=<h2\b)")
 
 

@@ -73,7 +73,15 @@ from site_build.fence_cache import FenceCache, cache_directory
 from site_build.fences import front_matter_lines, missing_includes, tag_fences
 from site_build.glossary import abbreviations, explains_on_hover, tidy_hover_terms
 from site_build.lab_cache import cached_preprocess
-from site_build.notebooks import SERVED, add_actions, has_notebooks, lean, lesson_notebooks, notebook_targets, site_of
+from site_build.notebooks import (
+    SERVED,
+    add_actions,
+    has_notebooks,
+    lean,
+    lesson_notebooks,
+    notebook_targets,
+    site_of,
+)
 from site_build.outline import fill_generated, numbered_titles
 from site_build.prefetch import prefetch
 
@@ -83,7 +91,8 @@ FIGURES_JS = "javascripts/figures.js"  # the full-screen figure viewer
 fences = FenceCache(Path())
 written: dict[str, str] = {}  # page path -> its HTML file in the site
 stashed: dict[str, list[str]] = {}  # page path -> its figures' SVG bodies
-reasons = build_report.Reasons()  # this build's warnings and errors, listed last under strict
+# this build's warnings and errors, listed last under strict
+reasons = build_report.Reasons()
 log = logging.getLogger("mkdocs.hooks.downhill")
 
 
@@ -131,7 +140,10 @@ def add_glossary(config) -> None:
 def last_commit_time(repo: Path) -> str:
     try:
         out = subprocess.run(
-            ["git", "-C", str(repo), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
+            ["git", "-C", str(repo), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         out = ""
@@ -141,7 +153,9 @@ def last_commit_time(repo: Path) -> str:
 def on_pre_build(config):
     # `mkdocs serve` keeps one Python process: drop the package's modules so an
     # edit under snippets/ is picked up by the next rebuild.
-    for name in [n for n in sys.modules if n == "downhill" or n.startswith("downhill.")]:
+    for name in [
+        n for n in sys.modules if n == "downhill" or n.startswith("downhill.")
+    ]:
         del sys.modules[name]
     fences.new_build()
     written.clear()
@@ -157,9 +171,18 @@ def on_files(files, config):
     figures = importlib.import_module("downhill.figures")
     files.append(File.generated(config, COLORS_SRC, content=figures.css_variables()))
     if fences.execute and os.environ.get("DOWNHILL_PREFETCH", "on") != "off":
-        pages = {page_path_of(file, config): Path(file.abs_src_path).read_text(encoding="utf8")
-                 for file in files.documentation_pages() if file.src_uri.endswith(".md")}
-        labs = [file.abs_src_path for file in files.documentation_pages() if file.src_uri.endswith(".ipynb")]
+        pages = {
+            page_path_of(file, config): Path(file.abs_src_path).read_text(
+                encoding="utf8"
+            )
+            for file in files.documentation_pages()
+            if file.src_uri.endswith(".md")
+        }
+        labs = [
+            file.abs_src_path
+            for file in files.documentation_pages()
+            if file.src_uri.endswith(".ipynb")
+        ]
         prefetch(pages, fences, repo_root(config) / "snippets", labs=labs)
     add_lesson_notebooks(files, config)
     return files
@@ -170,7 +193,11 @@ def add_katex(files, config) -> None:
     files.append(File.generated(config, katex.STYLESHEET, content=katex.stylesheet()))
     folder = posixpath.dirname(katex.STYLESHEET)
     for font in katex.fonts():
-        files.append(File.generated(config, f"{folder}/fonts/{font.name}", abs_src_path=str(font)))
+        files.append(
+            File.generated(
+                config, f"{folder}/fonts/{font.name}", abs_src_path=str(font)
+            )
+        )
 
 
 def add_lesson_notebooks(files, config) -> None:
@@ -200,7 +227,10 @@ def on_page_markdown(markdown, page, config, files):
     patches.number_ids_per_page()
     fences.page = page_path(page, config)
     source = page.file.content_string
-    problems = [f"{fences.page}:{line}: {problem}" for line, problem in missing_includes(source, snippet_bases(config))]
+    problems = [
+        f"{fences.page}:{line}: {problem}"
+        for line, problem in missing_includes(source, snippet_bases(config))
+    ]
     if problems:
         raise PluginError("\n".join(problems))
     markdown = tag_fences(markdown, fences.page, front_matter_lines(source, markdown))
@@ -216,7 +246,10 @@ def generated_parts(markdown: str, page) -> str:
 def snippet_bases(config) -> list[Path]:
     """pymdownx.snippets' base_path folders, from the repository root."""
     bases = (config.mdx_configs.get("pymdownx.snippets") or {}).get("base_path", ["."])
-    return [repo_root(config) / base for base in ([bases] if isinstance(bases, str) else bases)]
+    return [
+        repo_root(config) / base
+        for base in ([bases] if isinstance(bases, str) else bases)
+    ]
 
 
 def page_path(page, config) -> str:
@@ -237,12 +270,17 @@ def on_page_content(html, page, config, files):
     html, stashed[path] = pages.stash(html)
     for message in pages.missing_alt_text(html):
         line = pages.alt_text_line(page.file.content_string, message)
-        problems.append(f"{path}{f':{line}' if line else ''}: {message}: {pages.ALT_TEXT_HELP}")
+        problems.append(
+            f"{path}{f':{line}' if line else ''}: {message}: {pages.ALT_TEXT_HELP}"
+        )
     if problems:
         raise PluginError("\n".join(problems))
     html = pages.keep_code_out_of_search(hover_terms(html, path))
-    typeset_math(html, page, path)  # now, memoised: bad TeX stops the build before any page is written
-    html = katex.link_stylesheet(html, get_relative_url(katex.STYLESHEET, page.url or "."))
+    # now, memoised: bad TeX stops the build before any page is written
+    typeset_math(html, page, path)
+    html = katex.link_stylesheet(
+        html, get_relative_url(katex.STYLESHEET, page.url or ".")
+    )
     html = pages.link_assets(html, lambda url: get_relative_url(url, page.url or "."))
     return figure_script(html, page)
 
@@ -252,7 +290,10 @@ def figure_script(html: str, page) -> str:
     content, so Material's instant navigation runs it on pages reached later too."""
     if 'class="dh-figure"' not in html:
         return html
-    return html + f'\n<script src="{get_relative_url(FIGURES_JS, page.url or ".")}"></script>\n'
+    return (
+        html
+        + f'\n<script src="{get_relative_url(FIGURES_JS, page.url or ".")}"></script>\n'
+    )
 
 
 def hover_terms(html: str, path: str) -> str:
@@ -268,7 +309,9 @@ def lean_lab(html: str, page) -> str:
 def on_post_page(output, page, config):
     path = page_path(page, config)
     written[path] = page.file.abs_dest_path
-    output = notebook_buttons(pages.unstash(output, stashed.pop(path, [])), page, config)
+    output = notebook_buttons(
+        pages.unstash(output, stashed.pop(path, [])), page, config
+    )
     return pages.name_search_dialog(typeset_math(output, page, path))
 
 
@@ -279,23 +322,31 @@ def typeset_math(output: str, page, path: str) -> str:
         return katex.typeset(output)
     except katex.MathError as error:
         line = katex.source_line(page.file.content_string, error.tex)
-        raise PluginError(f"{path}{f':{line}' if line else ''}: {error}: {katex.WHAT_TO_DO}") from None
+        raise PluginError(
+            f"{path}{f':{line}' if line else ''}: {error}: {katex.WHAT_TO_DO}"
+        ) from None
 
 
 def on_post_template(output_content, template_name, config):
-    return pages.name_search_dialog(output_content)  # 404.html is a template, not a page
+    # 404.html is a template, not a page
+    return pages.name_search_dialog(output_content)
 
 
 def notebook_buttons(output: str, page, config) -> str:
     """Download and Colab buttons on every page that has a notebook (lessons, labs)."""
     if not has_notebooks(config):
         return output
-    targets = notebook_targets(page.file.src_uri, hasattr(page, "nb_url"), site_of(config))
+    targets = notebook_targets(
+        page.file.src_uri, hasattr(page, "nb_url"), site_of(config)
+    )
     if targets is None:
         return output
     path, colab = targets
-    if hasattr(page, "nb_url"):  # mkdocs-jupyter copies a lab's notebook beside its page
-        path = posixpath.join(posixpath.dirname(page.file.dest_uri), posixpath.basename(path))
+    # mkdocs-jupyter copies a lab's notebook beside its page
+    if hasattr(page, "nb_url"):
+        path = posixpath.join(
+            posixpath.dirname(page.file.dest_uri), posixpath.basename(path)
+        )
     return add_actions(output, get_relative_url(path, page.url or "."), colab)
 
 
@@ -308,6 +359,10 @@ def on_post_build(config):
     for page, dest in written.items():
         html = Path(dest).read_text(encoding="utf8")
         if build_report.PLACEHOLDER in html:
-            Path(dest).write_text(html.replace(build_report.PLACEHOLDER, build_report.as_html(rows)), encoding="utf8")
-    if config.strict and reasons.messages:  # MkDocs aborts next: end with why, not with the report
+            Path(dest).write_text(
+                html.replace(build_report.PLACEHOLDER, build_report.as_html(rows)),
+                encoding="utf8",
+            )
+    # MkDocs aborts next: end with why, not with the report
+    if config.strict and reasons.messages:
         log.info(reasons.summary())

@@ -27,10 +27,14 @@ from pathlib import Path
 
 KATEX_VERSION = "0.19.1"
 KATEX = Path(__file__).resolve().parents[1] / "vendor" / "katex"
-STYLESHEET = "assets/katex/katex.min.css"  # where the site serves KaTeX's CSS; fonts beside it
+# where the site serves KaTeX's CSS; fonts beside it
+STYLESHEET = "assets/katex/katex.min.css"
 
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.S)
-DISPLAY = re.compile(r'<div class="arithmatex">(?:\\\[(?P<tex>.*?)\\\]|(?P<env>\\begin\{(?P<name>[a-z]+\*?)\}.*?\\end\{(?P=name)\}))</div>', re.S)
+DISPLAY = re.compile(
+    r'<div class="arithmatex">(?:\\\[(?P<tex>.*?)\\\]|(?P<env>\\begin\{(?P<name>[a-z]+\*?)\}.*?\\end\{(?P=name)\}))</div>',
+    re.S,
+)
 LEFT_OVER = re.compile(r'<(?:span|div) class="arithmatex">(?!<span class="katex)')
 FALLBACK_FONTS = re.compile(r',url\([^)]*\) format\("(?:woff|truetype)"\)')
 TYPESET = """
@@ -52,23 +56,43 @@ class MathError(ValueError):
 
 
 def has_math(html_text: str) -> bool:
-    return '<span class="arithmatex">' in html_text or '<div class="arithmatex">' in html_text
+    return (
+        '<span class="arithmatex">' in html_text
+        or '<div class="arithmatex">' in html_text
+    )
 
 
 def link_stylesheet(content: str, stylesheet_url: str) -> str:
     """A page's content, led by a link to KaTeX's stylesheet if it has math."""
-    return f'<link rel="stylesheet" href="{stylesheet_url}">\n{content}' if has_math(content) else content
+    return (
+        f'<link rel="stylesheet" href="{stylesheet_url}">\n{content}'
+        if has_math(content)
+        else content
+    )
 
 
 def typeset(html_text: str) -> str:
     """Every arithmatex formula of a page's HTML typeset by KaTeX."""
     if not has_math(html_text):
         return html_text
-    html_text = DISPLAY.sub(lambda m: f'<div class="arithmatex">{formula(html.unescape(m["tex"] or m["env"]), True)}</div>', html_text)
-    html_text = INLINE.sub(lambda m: f'<span class="arithmatex">{formula(html.unescape(m["tex"]), False)}</span>', html_text)
+    html_text = DISPLAY.sub(
+        lambda m: (
+            f'<div class="arithmatex">{formula(html.unescape(m["tex"] or m["env"]), True)}</div>'
+        ),
+        html_text,
+    )
+    html_text = INLINE.sub(
+        lambda m: (
+            f'<span class="arithmatex">{formula(html.unescape(m["tex"]), False)}</span>'
+        ),
+        html_text,
+    )
     left = LEFT_OVER.search(html_text)
     if left:
-        raise MathError("", f"math in a shape site_build.katex does not know: {html_text[left.start():left.start() + 80]}")
+        raise MathError(
+            "",
+            f"math in a shape site_build.katex does not know: {html_text[left.start() : left.start() + 80]}",
+        )
     return html_text
 
 
@@ -99,9 +123,15 @@ def stylesheet() -> str:
     the site reads woff2; the .woff/.ttf fallbacks are not shipped)."""
     css = (KATEX / "katex.min.css").read_text(encoding="utf8")
     css = FALLBACK_FONTS.sub("", css)
-    missing = [name for name in re.findall(r"url\(([^)]*)\)", css) if not (KATEX / name).is_file()]
+    missing = [
+        name
+        for name in re.findall(r"url\(([^)]*)\)", css)
+        if not (KATEX / name).is_file()
+    ]
     if missing:
-        raise FileNotFoundError(f"{KATEX / 'katex.min.css'} refers to files not in vendor/katex: {missing}")
+        raise FileNotFoundError(
+            f"{KATEX / 'katex.min.css'} refers to files not in vendor/katex: {missing}"
+        )
     return css
 
 

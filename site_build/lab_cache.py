@@ -23,12 +23,20 @@ from site_build.fence_cache import FenceCache, Record, fence_key
 
 def notebook_code(notebook) -> str:
     """The lab's code cells as one program (marked, so it never shares a fence's key)."""
-    return "# a lab's code cells\n" + "\n\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    return "# a lab's code cells\n" + "\n\n".join(
+        cell.source for cell in notebook.cells if cell.cell_type == "code"
+    )
 
 
 def outputs_of(notebook) -> str:
-    return json.dumps([[cell.get("execution_count"), cell.outputs] for cell in notebook.cells
-                       if cell.cell_type == "code"], sort_keys=True)
+    return json.dumps(
+        [
+            [cell.get("execution_count"), cell.outputs]
+            for cell in notebook.cells
+            if cell.cell_type == "code"
+        ],
+        sort_keys=True,
+    )
 
 
 def fill(notebook, outputs: str) -> None:
@@ -70,13 +78,22 @@ def cached_preprocess(cache: FenceCache):
                 notebook, resources = original(self, notebook, resources, km)
                 seconds = time.perf_counter() - started
                 cache.store(key, outputs_of(notebook), seconds)
-                cache.records.append(Record(cache.page, cache.page, False, seconds, seconds, 0))
+                cache.records.append(
+                    Record(cache.page, cache.page, False, seconds, seconds, 0)
+                )
             else:
                 fill(notebook, entry["output"])
                 ran = key in cache.ran_ahead
-                cache.records.append(Record(cache.page, cache.page, not ran,
-                                            entry["seconds"] if ran else time.perf_counter() - started,
-                                            entry["seconds"], 0))
+                cache.records.append(
+                    Record(
+                        cache.page,
+                        cache.page,
+                        not ran,
+                        entry["seconds"] if ran else time.perf_counter() - started,
+                        entry["seconds"],
+                        0,
+                    )
+                )
             return notebook, resources
 
         return preprocess
@@ -93,8 +110,9 @@ def run_notebook(directory: Path, path: str) -> str:
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
     try:
-        ExecutePreprocessor(allow_errors=False, store_widget_state=True, config=kernel_config()).preprocess(
-            notebook, {"metadata": {"path": str(Path(path).parent)}})
+        ExecutePreprocessor(
+            allow_errors=False, store_widget_state=True, config=kernel_config()
+        ).preprocess(notebook, {"metadata": {"path": str(Path(path).parent)}})
     except Exception:  # noqa: BLE001 - the build runs it again and reports it
         return ""
     key = fence_key(notebook_code(notebook))

@@ -57,7 +57,11 @@ class Site:
     def page_url(self, page: str) -> str:
         """The published address of a docs/ page (directory URLs)."""
         path = page[: -len(".md")]
-        path = path[: -len("index")] if path == "index" or path.endswith("/index") else path + "/"
+        path = (
+            path[: -len("index")]
+            if path == "index" or path.endswith("/index")
+            else path + "/"
+        )
         return self.site_url + path
 
     def colab_url(self, repo_path: str) -> str:
@@ -67,14 +71,18 @@ class Site:
 
 def has_notebooks(config) -> bool:
     """Whether a MkDocs config is the course's own site (its lessons, a site and repo address)."""
-    return Path(config["docs_dir"]).resolve() == DOCS.resolve() and bool(config.get("site_url") and config.get("repo_url"))
+    return Path(config["docs_dir"]).resolve() == DOCS.resolve() and bool(
+        config.get("site_url") and config.get("repo_url")
+    )
 
 
 def site_of(config) -> Site:
     """Site facts from the MkDocs config: site_url, repo_url, and the branch in edit_uri."""
     edit_uri = config.get("edit_uri") or "edit/main/docs/"
     parts = edit_uri.strip("/").split("/")
-    branch = parts[1] if len(parts) > 1 and parts[0] in ("edit", "blob", "tree") else "main"
+    branch = (
+        parts[1] if len(parts) > 1 and parts[0] in ("edit", "blob", "tree") else "main"
+    )
     return Site(config["site_url"], config["repo_url"], branch)
 
 
@@ -90,16 +98,27 @@ def lesson_notebook(page: str, site: Site, number: int | None = None) -> str:
     cells = [
         ("markdown", intro(page, title, site, number)),
         ("code", install_cell(site)),
-        ("code", "from downhill.notebook import print  # shows figures and printed Markdown as the website does"),
+        (
+            "code",
+            "from downhill.notebook import print  # shows figures and printed Markdown as the website does",
+        ),
         *page_cells(FRONT_MATTER.sub("", text), page, site),
     ]
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "kernelspec": {
+            "display_name": "Python 3",
+            "language": "python",
+            "name": "python3",
+        },
         "language_info": {"name": "python"},
     }
     for index, (kind, source) in enumerate(cells):
-        make = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+        make = (
+            nbformat.v4.new_code_cell
+            if kind == "code"
+            else nbformat.v4.new_markdown_cell
+        )
         cell = make(source)
         cell.id = hashlib.sha256(f"{index}\n{source}".encode()).hexdigest()[:16]
         nb.cells.append(cell)
@@ -136,7 +155,11 @@ def page_cells(text: str, page: str, site: Site) -> list[tuple[str, str]]:
     cells: list[tuple[str, str]] = []
     prose_start = 0
     for token in tokens:
-        if token.type != "fence" or not token.map or token.info.split()[:1] not in (["python"], ["py"], ["python3"]):
+        if (
+            token.type != "fence"
+            or not token.map
+            or token.info.split()[:1] not in (["python"], ["py"], ["python3"])
+        ):
             continue
         start, end = token.map
         cells.append(("markdown", prose(lines[prose_start:start], page, site)))
@@ -179,19 +202,30 @@ def prose(lines: list[str], page: str, site: Site) -> str:
         out.append(line[min(bodies[-1] if bodies else 0, width) :])
     markdown = "\n".join(out).strip("\n")
     markdown = ATTRIBUTES.sub("", markdown)
-    markdown = PLAYGROUND.sub(f"*(The interactive playground is on [the website]({site.page_url('playground.md')}).)*", markdown)
+    markdown = PLAYGROUND.sub(
+        f"*(The interactive playground is on [the website]({site.page_url('playground.md')}).)*",
+        markdown,
+    )
     return absolute_links(markdown, page, site)
 
 
 def absolute_links(markdown: str, page: str, site: Site) -> str:
     """Relative links between pages become links to the published site."""
-    return rewrite_links(markdown, page, lambda path: site.page_url(path) if path.endswith(".md")
-                         else site.site_url + path)
+    return rewrite_links(
+        markdown,
+        page,
+        lambda path: (
+            site.page_url(path) if path.endswith(".md") else site.site_url + path
+        ),
+    )
 
 
 def lesson_notebooks(site: Site) -> dict[str, str]:
     """notebook file name -> .ipynb text, for every lesson in course order."""
-    return {notebook_name(page): lesson_notebook(page, site, number) for number, page in enumerate(lesson_pages(), 1)}
+    return {
+        notebook_name(page): lesson_notebook(page, site, number)
+        for number, page in enumerate(lesson_pages(), 1)
+    }
 
 
 def main() -> None:
@@ -219,7 +253,9 @@ def main() -> None:
 SERVED = "notebooks"  # folder of the generated lesson notebooks in the built site
 
 
-def notebook_targets(src_uri: str, is_notebook_page: bool, site: Site) -> tuple[str, str] | None:
+def notebook_targets(
+    src_uri: str, is_notebook_page: bool, site: Site
+) -> tuple[str, str] | None:
     """(site path of the .ipynb, Colab address) for a page that has a notebook, else None."""
     if is_notebook_page:
         return src_uri, site.colab_url(f"docs/{src_uri}")
@@ -264,10 +300,18 @@ def add_actions(page_html: str, download: str, colab: str) -> str:
 
 SCRIPT = re.compile(r"<script\b.*?</script>\s*", re.S)
 STYLE = re.compile(r"<style\b.*?</style>\s*", re.S)
-CLIPBOARD = re.compile(r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', re.S)
-CLIPBOARD_TEXT = re.compile(r'<div (?:id="cell-\d+" )?class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S)
-FOCUSABLE = re.compile(r'(<div class="jp-[^"]*"[^>]*?)\s+tabindex="0"')  # cells are not controls: keep Tab for links
-CODE = re.compile(r'<div class="highlight-ipynb hl-(?P<lang>\w+)[^"]*"><pre><span></span>(?P<code>.*?)</pre>', re.S)
+CLIPBOARD = re.compile(
+    r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>\s*', re.S
+)
+CLIPBOARD_TEXT = re.compile(
+    r'<div (?:id="cell-\d+" )?class="clipboard-copy-txt"[^>]*>.*?</div>\s*', re.S
+)
+# cells are not controls: keep Tab for links
+FOCUSABLE = re.compile(r'(<div class="jp-[^"]*"[^>]*?)\s+tabindex="0"')
+CODE = re.compile(
+    r'<div class="highlight-ipynb hl-(?P<lang>\w+)[^"]*"><pre><span></span>(?P<code>.*?)</pre>',
+    re.S,
+)
 VERBATIM = re.compile(r"(<pre\b.*?</pre>|<svg\b.*?</svg>|<code\b.*?</code>)", re.S)
 DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
 INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?!\s)([^$\n]+?)(?<!\s)\$(?![\w$])")
@@ -277,13 +321,25 @@ def lean(html: str) -> str:
     for pattern in (SCRIPT, STYLE, CLIPBOARD, CLIPBOARD_TEXT):
         html = pattern.sub("", html)
     html = FOCUSABLE.sub(r"\1", html)
-    html = CODE.sub(lambda m: f'<div class="language-{m["lang"]} highlight"><pre><code>{m["code"]}</code></pre>', html)
-    return "".join(part if VERBATIM.fullmatch(part) else lab_math(part) for part in VERBATIM.split(html))
+    html = CODE.sub(
+        lambda m: (
+            f'<div class="language-{m["lang"]} highlight"><pre><code>{m["code"]}</code></pre>'
+        ),
+        html,
+    )
+    return "".join(
+        part if VERBATIM.fullmatch(part) else lab_math(part)
+        for part in VERBATIM.split(html)
+    )
 
 
 def lab_math(html: str) -> str:
-    html = DISPLAY_MATH.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', html)
-    return INLINE_MATH.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', html)
+    html = DISPLAY_MATH.sub(
+        lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', html
+    )
+    return INLINE_MATH.sub(
+        lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', html
+    )
 
 
 if __name__ == "__main__":

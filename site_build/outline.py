@@ -68,7 +68,9 @@ class _NavLoader(yaml.SafeLoader):
     """Reads mkdocs.yml's plain structure; its !!python tags are not needed here."""
 
 
-_NavLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_NavLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/", lambda loader, suffix, node: None
+)
 _NavLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
@@ -93,7 +95,11 @@ def nav_pages(config: Path = ROOT / "mkdocs.yml") -> list[str]:
 
 def lesson_pages(config: Path = ROOT / "mkdocs.yml") -> list[str]:
     """The lessons in course order: the nav's pages under lessons/, but its index."""
-    return [p for p in nav_pages(config) if p.startswith("lessons/") and p != "lessons/index.md"]
+    return [
+        p
+        for p in nav_pages(config)
+        if p.startswith("lessons/") and p != "lessons/index.md"
+    ]
 
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)?---\n", re.S)
@@ -136,8 +142,9 @@ def course(config: Path = ROOT / "mkdocs.yml") -> list[Lesson]:
 
 def numbered_titles(config: Path = ROOT / "mkdocs.yml") -> dict[str, str]:
     """docs/-relative path -> "3. The cost landscape", for every lesson of the nav."""
-    return {lesson.page: f"{lesson.number}. {lesson.title}"
-            for lesson in course(config)}
+    return {
+        lesson.page: f"{lesson.number}. {lesson.title}" for lesson in course(config)
+    }
 
 
 def lesson_table(page: str = "index.md") -> str:
@@ -167,7 +174,11 @@ def summaries(config: Path = ROOT / "mkdocs.yml") -> list[Summary]:
 
 def relink(markdown: str, source: str, page: str) -> str:
     """Rewrite the relative links of Markdown from docs/<source> to work in docs/<page>."""
-    return rewrite_links(markdown, source, lambda path: posixpath.relpath(path, posixpath.dirname(page) or "."))
+    return rewrite_links(
+        markdown,
+        source,
+        lambda path: posixpath.relpath(path, posixpath.dirname(page) or "."),
+    )
 
 
 def rewrite_links(markdown: str, source: str, target_of) -> str:
@@ -179,7 +190,11 @@ def rewrite_links(markdown: str, source: str, target_of) -> str:
         if re.match(r"^([a-z]+:|/)", target):
             return match[0]
         path, _, anchor = target.partition("#")
-        path = posixpath.normpath(posixpath.join(posixpath.dirname(source), path)) if path else source
+        path = (
+            posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+            if path
+            else source
+        )
         return f"{match['open']}{target_of(path)}{'#' + anchor if anchor else ''}{match['close']}"
 
     return LINK.sub(fix, markdown)
@@ -223,7 +238,9 @@ def fill_generated(markdown: str, page: str) -> str:
     def generate(match: re.Match) -> str:
         name = match["name"]
         if name not in GENERATORS:
-            raise ValueError(f"docs/{page}: unknown generated part {name!r} (known: {', '.join(GENERATORS)})")
+            raise ValueError(
+                f"docs/{page}: unknown generated part {name!r} (known: {', '.join(GENERATORS)})"
+            )
         return GENERATORS[name](page=page)
 
     return MARKER.sub(generate, markdown)

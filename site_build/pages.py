@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-
 # --- Figures kept away from the build's HTML parsers ---------------------------------
 # Keep the figures' SVG bodies away from the HTML parsers of the build.
 #
@@ -57,28 +56,40 @@ def unstash(html: str, bodies: list[str]) -> str:
 # --- Figures and images a screen reader could not name -------------------------------
 # Find images and inline figures that a screen reader could not name.
 
+
 class _AltTextCheck(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.missing: list[str] = []
-        self.icon_depth = 0  # inside a decorative span: Material's emoji icons, KaTeX's aria-hidden glyphs
+        # inside a decorative span: Material's emoji icons, KaTeX's aria-hidden glyphs
+        self.icon_depth = 0
         self.svg_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         classes = (attributes.get("class") or "").split()
-        if tag == "span" and ("twemoji" in classes or attributes.get("aria-hidden") == "true"):
+        if tag == "span" and (
+            "twemoji" in classes or attributes.get("aria-hidden") == "true"
+        ):
             self.icon_depth += 1
         elif tag == "span" and self.icon_depth:
             self.icon_depth += 1
         if tag == "img" and not (attributes.get("alt") or "").strip():
-            self.missing.append(f"<img src=\"{attributes.get('src')}\"> has no alt text")
+            self.missing.append(f'<img src="{attributes.get("src")}"> has no alt text')
         if tag == "svg":
             # aria-hidden: a figure's second and later panels; its first names it
-            if not self.icon_depth and not self.svg_depth and attributes.get("aria-hidden") != "true":
-                named = (attributes.get("aria-label") or "").strip() or attributes.get("aria-labelledby")
+            if (
+                not self.icon_depth
+                and not self.svg_depth
+                and attributes.get("aria-hidden") != "true"
+            ):
+                named = (attributes.get("aria-label") or "").strip() or attributes.get(
+                    "aria-labelledby"
+                )
                 if attributes.get("role") != "img" or not named:
-                    self.missing.append('an inline <svg> lacks role="img" and an aria-label')
+                    self.missing.append(
+                        'an inline <svg> lacks role="img" and an aria-label'
+                    )
             self.svg_depth += 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -102,11 +113,16 @@ def alt_text_line(markdown: str, message: str) -> int | None:
     name = src[1].rsplit("/", 1)[-1] if src else ""
     if not name or name == "None":
         return None
-    return next((n for n, line in enumerate(markdown.split("\n"), start=1) if name in line), None)
+    return next(
+        (n for n, line in enumerate(markdown.split("\n"), start=1) if name in line),
+        None,
+    )
 
 
-ALT_TEXT_HELP = ("describe what it shows: ![a sentence](file.png) in markdown, alt=\"...\" in HTML, "
-              "figure(alt=...) in a fence")
+ALT_TEXT_HELP = (
+    'describe what it shows: ![a sentence](file.png) in markdown, alt="..." in HTML, '
+    "figure(alt=...) in a fence"
+)
 
 
 # --- Corrections to the HTML the theme writes ----------------------------------------
@@ -125,7 +141,9 @@ def name_search_dialog(html: str) -> str:
 
 
 # Code blocks: the lessons' fences and the labs' code cells.
-CODE_BLOCK = re.compile(r'<div class="((?:[^"]*\s)?(?:highlight|jp-CodeCell)(?:\s[^"]*)?)"')
+CODE_BLOCK = re.compile(
+    r'<div class="((?:[^"]*\s)?(?:highlight|jp-CodeCell)(?:\s[^"]*)?)"'
+)
 
 
 def keep_code_out_of_search(html: str) -> str:

@@ -48,7 +48,9 @@ def execute_labs_with(wrap) -> None:
     original again, never its own wrapper."""
     from nbconvert.preprocessors import ExecutePreprocessor
 
-    original = getattr(ExecutePreprocessor.preprocess, "uncached", ExecutePreprocessor.preprocess)
+    original = getattr(
+        ExecutePreprocessor.preprocess, "uncached", ExecutePreprocessor.preprocess
+    )
     replacement = wrap(original)
     replacement.uncached = original
     ExecutePreprocessor.preprocess = replacement
@@ -59,10 +61,14 @@ def execute_labs_with(wrap) -> None:
 # logging filter LinkLocations rewrites the text of each such log record as
 # "docs/x.md:LINE: ..." with what to do: it relies on the wording of MkDocs' message.
 
-LINK_WARNING = re.compile(r"^Doc file '(?P<page>[^']+)' contains an? (?:absolute |unrecognized relative )?link "
-                     r"(?:to )?'(?P<href>[^']+)'")
-LINK_HELP = ("Point the link at a page under docs/ (its relative .md path) and, after #, at an anchor "
-              "that page has (a heading's id), or remove the link.")
+LINK_WARNING = re.compile(
+    r"^Doc file '(?P<page>[^']+)' contains an? (?:absolute |unrecognized relative )?link "
+    r"(?:to )?'(?P<href>[^']+)'"
+)
+LINK_HELP = (
+    "Point the link at a page under docs/ (its relative .md path) and, after #, at an anchor "
+    "that page has (a heading's id), or remove the link."
+)
 
 
 class LinkLocations(logging.Filter):
@@ -74,7 +80,10 @@ class LinkLocations(logging.Filter):
         message = record.getMessage()
         found = LINK_WARNING.match(message)
         if found and record.levelno >= logging.WARNING:
-            record.msg, record.args = f"{self.where(found['page'], found['href'])}: {message}\n  {LINK_HELP}", ()
+            record.msg, record.args = (
+                f"{self.where(found['page'], found['href'])}: {message}\n  {LINK_HELP}",
+                (),
+            )
         return True
 
     def where(self, page: str, href: str) -> str:
@@ -87,8 +96,14 @@ class LinkLocations(logging.Filter):
             lines = source.read_text(encoding="utf8").split("\n")
         except OSError:
             return shown
-        line = next((n for n, text in enumerate(lines, start=1) if f"({href}" in text or f'"{href}"' in text),
-                    None) or next((n for n, text in enumerate(lines, start=1) if href in text), None)
+        line = next(
+            (
+                n
+                for n, text in enumerate(lines, start=1)
+                if f"({href}" in text or f'"{href}"' in text
+            ),
+            None,
+        ) or next((n for n, text in enumerate(lines, start=1) if href in text), None)
         return f"{shown}:{line}" if line else shown
 
 
@@ -110,7 +125,8 @@ def locate_link_warnings(docs_dir: Path, root: Path) -> None:
 # other than 200 as a WARNING ("mkdocs.livereload": a 404 for /favicon.ico or Chrome
 # DevTools' /.well-known/ probe, a 302 for /): a request that lands during a rebuild
 # aborted it "with N warnings in strict mode!", none about a page (mkdocs#2557, open).
-REQUEST = re.compile(r'"[^"]*" code \d+$')  # the text of mkdocs.livereload's request lines
+# the text of mkdocs.livereload's request lines
+REQUEST = re.compile(r'"[^"]*" code \d+$')
 
 
 class RequestLines(logging.Filter):
@@ -118,7 +134,10 @@ class RequestLines(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno == logging.WARNING and REQUEST.search(str(record.msg)):
-            record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+            record.levelno, record.levelname = (
+                logging.INFO,
+                logging.getLevelName(logging.INFO),
+            )
         return True
 
 

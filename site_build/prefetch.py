@@ -29,7 +29,9 @@ from site_build.fences import expand_includes, find_fences
 from site_build.lab_cache import notebook_code, run_notebook
 
 
-def missing_fences(pages: dict[str, str], cache: FenceCache, snippets: Path) -> list[tuple[str, str]]:
+def missing_fences(
+    pages: dict[str, str], cache: FenceCache, snippets: Path
+) -> list[tuple[str, str]]:
     """(fence id, code) of the executed fences of these pages that are not cached."""
     missing = []
     for path, text in pages.items():
@@ -48,25 +50,47 @@ def missing_labs(labs: list[str], cache: FenceCache) -> list[str]:
     """The lab notebooks (paths) whose execution is not cached."""
     import nbformat
 
-    return [path for path in labs
-            if not cache.path(fence_key(notebook_code(nbformat.read(path, as_version=4)))).exists()]
+    return [
+        path
+        for path in labs
+        if not cache.path(
+            fence_key(notebook_code(nbformat.read(path, as_version=4)))
+        ).exists()
+    ]
 
 
-def prefetch(pages: dict[str, str], cache: FenceCache, snippets: Path, workers: int | None = None,
-             labs: list[str] = ()) -> int:
+def prefetch(
+    pages: dict[str, str],
+    cache: FenceCache,
+    snippets: Path,
+    workers: int | None = None,
+    labs: list[str] = (),
+) -> int:
     """Fill the cache for these pages and labs with a pool of processes; return how many ran.
 
     The keys of what it ran go to ``cache.ran_ahead``, so the build report
     counts them as run in this build, not as found in the cache."""
-    fences, notebooks = missing_fences(pages, cache, snippets), missing_labs(list(labs), cache)
-    names = [os.path.relpath(path) for path in notebooks] + [fence for fence, _ in fences]  # labs first
+    fences, notebooks = (
+        missing_fences(pages, cache, snippets),
+        missing_labs(list(labs), cache),
+    )
+    # labs first
+    names = [os.path.relpath(path) for path in notebooks] + [
+        fence for fence, _ in fences
+    ]
     if not names:
         return 0
     workers = min(workers or os.cpu_count() or 1, len(names))
     progress = Progress(len(names), workers)
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        jobs = {pool.submit(run_notebook, cache.directory, path): os.path.relpath(path) for path in notebooks}
-        jobs |= {pool.submit(store, cache.directory, fence, code): fence for fence, code in fences}
+        jobs = {
+            pool.submit(run_notebook, cache.directory, path): os.path.relpath(path)
+            for path in notebooks
+        }
+        jobs |= {
+            pool.submit(store, cache.directory, fence, code): fence
+            for fence, code in fences
+        }
         progress.show(names[:workers])
         for job in as_completed(jobs):
             cache.ran_ahead.add(job.result())
@@ -84,18 +108,25 @@ class Progress:
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty()
         self.log = logging.getLogger("mkdocs.hooks.downhill")
-        self.log.info("Running %d uncached fences and labs on %d processes", total, workers)
+        self.log.info(
+            "Running %d uncached fences and labs on %d processes", total, workers
+        )
 
     def show(self, running: list[str]) -> None:
         line = f"fences and labs run: {self.done}/{self.total}"
         if running:
-            line += " · running " + ", ".join(name.removeprefix("docs/") for name in running)
+            line += " · running " + ", ".join(
+                name.removeprefix("docs/") for name in running
+            )
         if self.live:  # one line, rewritten; the last one stays
             width = shutil.get_terminal_size().columns - 1
             end = "\n" if self.done == self.total else ""
             self.stream.write(f"\r\033[K{line[:width]}{end}")
             self.stream.flush()
-        elif self.done and self.done * 10 // self.total != (self.done - 1) * 10 // self.total:
+        elif (
+            self.done
+            and self.done * 10 // self.total != (self.done - 1) * 10 // self.total
+        ):
             self.log.info(line)  # in a log: at every tenth of the work
 
 

@@ -15,17 +15,19 @@ from __future__ import annotations
 import io
 import os
 
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):  # before numpy loads: see hooks.py
+# before numpy loads: see hooks.py
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
 from site_build.fences import INCLUDE, expand_includes, unindent_containers
 
-SNIPPETS = Path(__file__).resolve().parents[1] / "snippets"  # the snippets/ folder, pymdownx.snippets' base_path
+# the snippets/ folder, pymdownx.snippets' base_path
+SNIPPETS = Path(__file__).resolve().parents[1] / "snippets"
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
@@ -36,7 +38,9 @@ class LessonMarkdown(MarkdownIt):
         tokens = super().parse(unindent_containers(src), env)
         for token in tokens:
             if token.type == "fence":
-                token.content = module_context(token.content) + expand_includes(token.content, SNIPPETS)
+                token.content = module_context(token.content) + expand_includes(
+                    token.content, SNIPPETS
+                )
         return tokens
 
 
@@ -58,7 +62,13 @@ def pytest_markdown_docs_markdown_it():
 
 def quiet_print(*args, sep=" ", end="\n", file=None, flush=False):
     """print that renders every argument as the page would, into nowhere."""
-    print(*args, sep=sep, end=end, file=io.StringIO() if file is None else file, flush=flush)
+    print(
+        *args,
+        sep=sep,
+        end=end,
+        file=io.StringIO() if file is None else file,
+        flush=flush,
+    )
 
 
 def pytest_markdown_docs_globals():

@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from browser import CHROMIUM, FLAGS, built_pages, serve, url_of  # noqa: E402
-from conftest import build_ok  # noqa: E402
-from test_pages_on_a_phone import PHONE, compressed, site_files  # noqa: E402
+from browser import CHROMIUM, FLAGS, built_pages, serve, url_of
+from conftest import build_ok
+from test_pages_on_a_phone import PHONE, compressed, site_files
 
 # Before any page script: record layout shifts, and the moment the last formula is typeset
 # (no formula left without MathJax's or KaTeX's markup).
@@ -79,7 +79,9 @@ def measure(browser, url: str, served: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("site", nargs="?", type=Path, help="a built site (default: build one)")
+    parser.add_argument(
+        "site", nargs="?", type=Path, help="a built site (default: build one)"
+    )
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -89,17 +91,38 @@ def main() -> None:
         server = serve(site)
         rows = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=FLAGS, headless=True
+            )
             for name in built_pages(site):
-                runs = [measure(browser, server.url + url_of(name), server.url) for _ in range(args.runs)]
-                kb = statistics.median(sum(compressed(site, f) for f in run["files"]) for run in runs) / 1000
-                rows.append((name, kb, *(median([run[key] for run in runs]) for key in ("fcp", "math", "cls"))))
+                runs = [
+                    measure(browser, server.url + url_of(name), server.url)
+                    for _ in range(args.runs)
+                ]
+                kb = (
+                    statistics.median(
+                        sum(compressed(site, f) for f in run["files"]) for run in runs
+                    )
+                    / 1000
+                )
+                rows.append(
+                    (
+                        name,
+                        kb,
+                        *(
+                            median([run[key] for run in runs])
+                            for key in ("fcp", "math", "cls")
+                        ),
+                    )
+                )
             browser.close()
         server.stop()
     print(f"Pages opened cold at 390 x 844, medians of {args.runs} runs each")
     print(f"{'page':38} {'KB gzip':>8} {'FCP ms':>7} {'math ms':>8} {'CLS':>6}")
     for name, kb, fcp, math, cls in rows:
-        print(f"{name:38} {kb:8.0f} {fmt(fcp, '7.0f')} {fmt(math, '8.0f')} {fmt(cls, '6.3f')}")
+        print(
+            f"{name:38} {kb:8.0f} {fmt(fcp, '7.0f')} {fmt(math, '8.0f')} {fmt(cls, '6.3f')}"
+        )
 
 
 def median(values: list) -> float | None:

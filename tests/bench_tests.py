@@ -31,10 +31,18 @@ PAGE = "docs/lessons/cost.md"
 
 def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, str]:
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise SystemExit(
+            f"{' '.join(command)} failed in {cwd}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     return elapsed, result.stdout
 
 
@@ -47,7 +55,8 @@ def edit_sentence(clone: Path, n: int) -> None:
     page = clone / PAGE
     text = page.read_text(encoding="utf8")
     lines = text.split("\n")
-    start = lines.index("---", 1) + 1 if lines[0] == "---" else 0  # after the front matter
+    # after the front matter
+    start = lines.index("---", 1) + 1 if lines[0] == "---" else 0
     fenced = False
     for i in range(start, len(lines)):
         fenced ^= lines[i].lstrip().startswith("```")
@@ -62,7 +71,12 @@ def edit_fence(clone: Path, n: int) -> None:
     page = clone / PAGE
     text = page.read_text(encoding="utf8")
     opening = re.search(r'^```python[^\n]*exec="on"[^\n]*\n', text, flags=re.M)
-    page.write_text(text[:opening.end()] + f"# edited by the benchmark ({n})\n" + text[opening.end():], encoding="utf8")
+    page.write_text(
+        text[: opening.end()]
+        + f"# edited by the benchmark ({n})\n"
+        + text[opening.end() :],
+        encoding="utf8",
+    )
 
 
 def main() -> None:
@@ -74,19 +88,31 @@ def main() -> None:
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         setup, _ = timed(["make", ".venv/.ready"], clone)
         wall, output = timed(["make", "test"], clone, {"CI": "true"})
-        print(f"fresh clone at {subprocess.run(['git', '-C', str(clone), 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}")
+        print(
+            f"fresh clone at {subprocess.run(['git', '-C', str(clone), 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()}"
+        )
         print(f"  set-up (venv, installs):     {setup:6.0f} s")
         print(f"  CI=true make test, wall:     {wall:6.0f} s  ({wall / 60:.1f} min)")
-        print(f"  make test, pytest's time:    {pytest_seconds(output):6.0f} s  ({pytest_seconds(output) / 60:.1f} min)")
+        print(
+            f"  make test, pytest's time:    {pytest_seconds(output):6.0f} s  ({pytest_seconds(output) / 60:.1f} min)"
+        )
         print(f"  {output.strip().splitlines()[-1]}")
-        for name, edit in (("one-sentence edit", edit_sentence), ("one-fence edit", edit_fence)):
+        for name, edit in (
+            ("one-sentence edit", edit_sentence),
+            ("one-fence edit", edit_fence),
+        ):
             times = []
             for n in range(args.runs):
-                subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", "--", PAGE], check=True)
+                subprocess.run(
+                    ["git", "-C", str(clone), "checkout", "--quiet", "--", PAGE],
+                    check=True,
+                )
                 edit(clone, n)
                 times.append(timed(["make", "check", f"PAGE={PAGE}"], clone)[0])
-            print(f"  make check PAGE={PAGE} after a {name}: median {statistics.median(times):.0f} s "
-                  f"of {args.runs} ({', '.join(f'{t:.0f}' for t in times)})")
+            print(
+                f"  make check PAGE={PAGE} after a {name}: median {statistics.median(times):.0f} s "
+                f"of {args.runs} ({', '.join(f'{t:.0f}' for t in times)})"
+            )
 
 
 if __name__ == "__main__":

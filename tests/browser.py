@@ -17,15 +17,21 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
-from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("DOWNHILL_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 # Screenshots and reports a person can open without building the site (git-ignored).
 ARTIFACTS = Path(os.environ.get("DOWNHILL_ARTIFACTS", ROOT / "test-artifacts"))
@@ -45,7 +51,9 @@ def browser_problem() -> str | None:
     except ImportError:
         return "the Python package playwright is not installed (make test installs the test extra)"
     if not CHROMIUM.is_file():
-        return f"{CHROMIUM} is missing (Debian: apt-get install chromium; .ci/run does it)"
+        return (
+            f"{CHROMIUM} is missing (Debian: apt-get install chromium; .ci/run does it)"
+        )
     return None
 
 
@@ -54,7 +62,11 @@ def base_path(site: Path) -> str:
 
     Serving the site under the same path as in production lets pages whose links
     are absolute (Material's 404 page) load exactly as they will online."""
-    sitemap = (site / "sitemap.xml").read_text(encoding="utf8") if (site / "sitemap.xml").exists() else ""
+    sitemap = (
+        (site / "sitemap.xml").read_text(encoding="utf8")
+        if (site / "sitemap.xml").exists()
+        else ""
+    )
     first = re.search(r"<loc>([^<]+)</loc>", sitemap)
     return urlsplit(first[1]).path.rstrip("/") if first else ""
 
@@ -72,7 +84,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         path = unquote(urlsplit(path).path)
         if not path.startswith(self.prefix + "/"):
             return str(Path(self.directory) / "\0outside the site")
-        return super().translate_path(path[len(self.prefix):])
+        return super().translate_path(path[len(self.prefix) :])
 
     def do_GET(self):
         if urlsplit(self.path).path != f"{self.prefix}/sitemap.xml":
@@ -100,7 +112,9 @@ def serve(site: Path) -> Server:
     """The built site on http://127.0.0.1:<free port><base path>, in a thread."""
     prefix = base_path(site)
     handler = type("Handler", (SiteHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
 
@@ -116,9 +130,12 @@ def serve(site: Path) -> Server:
 class Traffic:
     """What a page did that a reader offline would suffer from."""
 
-    outside: list[str] = field(default_factory=list)  # requests that tried to leave 127.0.0.1 (blocked)
-    failed: list[str] = field(default_factory=list)  # local requests that failed or answered >= 400
-    console: list[str] = field(default_factory=list)  # console errors and warnings, uncaught exceptions
+    # requests that tried to leave 127.0.0.1 (blocked)
+    outside: list[str] = field(default_factory=list)
+    # local requests that failed or answered >= 400
+    failed: list[str] = field(default_factory=list)
+    # console errors and warnings, uncaught exceptions
+    console: list[str] = field(default_factory=list)
 
     def clear(self) -> None:
         self.outside.clear()
@@ -138,17 +155,34 @@ def watch(context, page, console_types=("error", "warning")) -> Traffic:
             route.abort()
 
     context.route("**/*", gate)
-    page.on("console", lambda m: m.type in console_types and traffic.console.append(f"{m.type}: {m.text}"))
+    page.on(
+        "console",
+        lambda m: (
+            m.type in console_types and traffic.console.append(f"{m.type}: {m.text}")
+        ),
+    )
     page.on("pageerror", lambda e: traffic.console.append(f"uncaught: {e}"))
     # A request the browser dropped because the page moved on (net::ERR_ABORTED: the
     # favicon, when the next page is opened) is no failure; a missing file answers 404.
-    page.on("requestfailed", lambda r: urlsplit(r.url).hostname == "127.0.0.1"
-            and r.failure != "net::ERR_ABORTED" and traffic.failed.append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and traffic.failed.append(f"{r.url} (HTTP {r.status})"))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            urlsplit(r.url).hostname == "127.0.0.1"
+            and r.failure != "net::ERR_ABORTED"
+            and traffic.failed.append(f"{r.url} ({r.failure})")
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            r.status >= 400 and traffic.failed.append(f"{r.url} (HTTP {r.status})")
+        ),
+    )
     return traffic
 
 
 # --- what the page audits share (tests/test_pages_in_browser.py, tests/test_pages_on_a_phone.py)
+
 
 @dataclass
 class PageReport:
@@ -161,10 +195,13 @@ class PageReport:
     after_instant_navigation: list[str] = field(default_factory=list)
     screenshot: Path | None = None
     # on a phone only
-    formulas: list[dict] = field(default_factory=list)  # display formulas: size and problems
+    # display formulas: size and problems
+    formulas: list[dict] = field(default_factory=list)
     wide: list[str] = field(default_factory=list)  # what is wider than the screen
-    text_sizes: list[float] = field(default_factory=list)  # figure text, CSS px as laid out
-    loaded: list[str] = field(default_factory=list)  # site files the page loaded, cold cache
+    # figure text, CSS px as laid out
+    text_sizes: list[float] = field(default_factory=list)
+    # site files the page loaded, cold cache
+    loaded: list[str] = field(default_factory=list)
 
 
 def built_pages(site: Path) -> list[str]:
@@ -177,7 +214,13 @@ def url_of(page: str) -> str:
 
 
 def shot_name(page: str, scheme: str) -> str:
-    stem = page.removesuffix("index.html").removesuffix(".html").strip("/").replace("/", "-") or "home"
+    stem = (
+        page.removesuffix("index.html")
+        .removesuffix(".html")
+        .strip("/")
+        .replace("/", "-")
+        or "home"
+    )
     return f"{stem}-{scheme}.png"
 
 
@@ -200,6 +243,6 @@ def each_page(audit, subtests, problems_of):
         with subtests.test(page=name):
             problems = problems_of(report)
             if problems:
-                pytest.fail(f"{name}:\n  " + "\n  ".join(map(str, problems)), pytrace=False)
-
-
+                pytest.fail(
+                    f"{name}:\n  " + "\n  ".join(map(str, problems)), pytrace=False
+                )

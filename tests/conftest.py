@@ -18,11 +18,28 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 STARTED = time.time()
 
 
-def mkdocs_build(dest: Path, *, config: Path = ROOT / "mkdocs.yml", env: dict | None = None) -> subprocess.CompletedProcess:
+def mkdocs_build(
+    dest: Path, *, config: Path = ROOT / "mkdocs.yml", env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run `mkdocs build --strict` into dest; return the finished process."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MPLBACKEND": "Agg", **(env or {})}
+    environment = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "MPLBACKEND": "Agg",
+        **(env or {}),
+    }
     return subprocess.run(
-        [*MKDOCS, "build", "--strict", "--clean", "-q", "-f", str(config), "-d", str(dest)],
+        [
+            *MKDOCS,
+            "build",
+            "--strict",
+            "--clean",
+            "-q",
+            "-f",
+            str(config),
+            "-d",
+            str(dest),
+        ],
         cwd=config.parent,
         env=environment,
         capture_output=True,
@@ -38,12 +55,22 @@ def read_page(site: Path, page: str) -> str:
     from site_build.katex import formula
 
     built = (site / page).read_text(encoding="utf8")
-    for shape, escaped in set(re.findall(r'<math xmlns="[^"]*"( display="block")?><semantics>.*?'
-                                         r'<annotation encoding="application/x-tex">(.*?)</annotation>', built, re.S)):
+    for shape, escaped in set(
+        re.findall(
+            r'<math xmlns="[^"]*"( display="block")?><semantics>.*?'
+            r'<annotation encoding="application/x-tex">(.*?)</annotation>',
+            built,
+            re.S,
+        )
+    ):
         tex, display = html.unescape(escaped), bool(shape)
         marked = html.escape(tex, quote=False)
-        assert formula(tex, display) in built, f"{page}: a formula not as site_build.katex writes it: {tex}"
-        built = built.replace(formula(tex, display), f"\\[{marked}\\]" if display else f"\\({marked}\\)")
+        assert formula(tex, display) in built, (
+            f"{page}: a formula not as site_build.katex writes it: {tex}"
+        )
+        built = built.replace(
+            formula(tex, display), f"\\[{marked}\\]" if display else f"\\({marked}\\)"
+        )
     return built
 
 
@@ -66,7 +93,9 @@ def site(tmp_path_factory) -> Path:
         if not (shared / "site" / "index.html").exists() and not failed.exists():
             result = mkdocs_build(shared / "site")
             if result.returncode != 0:
-                failed.write_text(f"build failed:\n{result.stdout}\n{result.stderr}", encoding="utf8")
+                failed.write_text(
+                    f"build failed:\n{result.stdout}\n{result.stderr}", encoding="utf8"
+                )
         if failed.exists():
             pytest.fail(failed.read_text(encoding="utf8"), pytrace=False)
     return shared / "site"
@@ -100,7 +129,9 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=FLAGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -119,22 +150,39 @@ def pytest_terminal_summary(terminalreporter):
     """Say where this run's screenshots and reports are (tests/browser.py writes them)."""
     from browser import ARTIFACTS, SCREENSHOTS
 
-    fresh = sorted(p for p in ARTIFACTS.rglob("*") if p.is_file() and p.stat().st_mtime >= STARTED) \
-        if ARTIFACTS.is_dir() else []
+    fresh = (
+        sorted(
+            p
+            for p in ARTIFACTS.rglob("*")
+            if p.is_file() and p.stat().st_mtime >= STARTED
+        )
+        if ARTIFACTS.is_dir()
+        else []
+    )
     if not fresh:
         return
     terminalreporter.write_sep("-", "test artefacts")
     shots = [p for p in fresh if p.suffix == ".png"]
     if shots:
-        terminalreporter.write_line(f"{len(shots)} screenshots (every page, light and dark): {SCREENSHOTS}")
+        terminalreporter.write_line(
+            f"{len(shots)} screenshots (every page, light and dark): {SCREENSHOTS}"
+        )
     for report in (p for p in fresh if p.suffix == ".txt"):
         terminalreporter.write_line(f"report: {report}")
 
 
 # The longest test modules start first, so pytest-xdist's workers finish together: the
 # first builds the site and audits it in the browser while the second runs the notebooks.
-FIRST = ["test_pages_in_browser.py", "test_notebooks.py", "test_site.py", "test_pages_on_a_phone.py",
-         "test_pages_built_alone.py", "test_build_errors.py", "test_fence_cache.py", "test_playground.py"]
+FIRST = [
+    "test_pages_in_browser.py",
+    "test_notebooks.py",
+    "test_site.py",
+    "test_pages_on_a_phone.py",
+    "test_pages_built_alone.py",
+    "test_build_errors.py",
+    "test_fence_cache.py",
+    "test_playground.py",
+]
 
 
 def pytest_collection_modifyitems(items):

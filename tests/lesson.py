@@ -24,7 +24,6 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -39,12 +38,14 @@ NUMBER_TEXT = re.compile(r"[-+−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?|[-+−]?\.\d
 
 # --- the lessons, in the order of the nav -------------------------------------------------
 
+
 def lessons() -> list[str]:
     """The slug of every lesson, in the nav's order (site_build.outline reads it)."""
     return [Path(page).stem for page in lesson_pages()]
 
 
 # --- a number as printed ------------------------------------------------------------------
+
 
 class Stated(float):
     """A number read off a page, which remembers how it was printed."""
@@ -83,8 +84,40 @@ def as_stated(printed: str) -> Stated:
 # --- the article's text -------------------------------------------------------------------
 
 SKIPPED = {"svg", "pre", "script", "style", "noscript"}
-INLINE = {"a", "abbr", "b", "code", "em", "i", "kbd", "mark", "small", "span", "strong", "sub", "sup", "del", "ins", "label"}
-VOID = {"br", "hr", "img", "input", "meta", "link", "source", "wbr", "col", "area", "base", "embed", "param", "track"}
+INLINE = {
+    "a",
+    "abbr",
+    "b",
+    "code",
+    "em",
+    "i",
+    "kbd",
+    "mark",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "del",
+    "ins",
+    "label",
+}
+VOID = {
+    "br",
+    "hr",
+    "img",
+    "input",
+    "meta",
+    "link",
+    "source",
+    "wbr",
+    "col",
+    "area",
+    "base",
+    "embed",
+    "param",
+    "track",
+}
 
 
 class ProseParser(HTMLParser):
@@ -93,7 +126,8 @@ class ProseParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.prose, self.code = [], []
-        self.stack: list[tuple[str, str]] = []  # (tag, what it does: "skip", "math", "tex", "code", "")
+        # (tag, what it does: "skip", "math", "tex", "code", "")
+        self.stack: list[tuple[str, str]] = []
 
     def mode(self) -> str:
         for _, role in reversed(self.stack):
@@ -106,7 +140,12 @@ class ProseParser(HTMLParser):
         classes = (attributes.get("class") or "").split()
         role = ""
         if self.mode() == "math":
-            role = "tex" if tag == "annotation" and attributes.get("encoding") == "application/x-tex" else ""
+            role = (
+                "tex"
+                if tag == "annotation"
+                and attributes.get("encoding") == "application/x-tex"
+                else ""
+            )
         elif tag == "pre":
             role = "code"
         elif tag in SKIPPED or "headerlink" in classes or "katex-html" in classes:
@@ -115,7 +154,8 @@ class ProseParser(HTMLParser):
             role = "math"
         if tag not in VOID:
             self.stack.append((tag, role))
-        if role == "tex":  # no spaces around it: "costs \\(C = 0.15\\), so" reads as written
+        # no spaces around it: "costs \\(C = 0.15\\), so" reads as written
+        if role == "tex":
             self.prose.append("\\(")
         if tag not in INLINE and self.mode() in ("", "code"):
             (self.code if self.mode() == "code" else self.prose).append(" ")
@@ -151,6 +191,7 @@ def prose_of(article_html: str) -> tuple[str, str]:
 
 # --- reading numbers, and recording what was read -----------------------------------------
 
+
 @dataclass(frozen=True)
 class Read:
     """One number a check read: where in which of the article's texts, as printed."""
@@ -185,7 +226,9 @@ class Article:
         values = []
         for group in range(1, (match.re.groups or 0) + 1):
             printed, end = match[group], match.end(group)
-            assert printed is not None, f"lessons/{self.slug}: group {group} of {match.re.pattern!r} is empty"
+            assert printed is not None, (
+                f"lessons/{self.slug}: group {group} of {match.re.pattern!r} is empty"
+            )
             while printed.endswith("."):  # a sentence's full stop caught by ([\d.]+)
                 printed, end = printed[:-1], end - 1
             self.reads.append(Read(source, match.start(group), end, printed))
@@ -203,7 +246,10 @@ class Article:
 
     def rows(self, pattern: str, *, source: str = "text") -> list[list[Stated]]:
         """The numbers captured by every match of pattern (a table's rows, say)."""
-        return [self._record(match, source) for match in re.finditer(pattern, getattr(self, source), flags=re.S)]
+        return [
+            self._record(match, source)
+            for match in re.finditer(pattern, getattr(self, source), flags=re.S)
+        ]
 
     def __contains__(self, phrase: str) -> bool:
         """Does the prose say exactly this? (Its numbers count as read.)"""
@@ -221,7 +267,9 @@ class Article:
 
     def record_numbers(self, phrase: str, at: int) -> None:
         for number in NUMBER_TEXT.finditer(phrase):
-            self.reads.append(Read("text", at + number.start(), at + number.end(), number[0]))
+            self.reads.append(
+                Read("text", at + number.start(), at + number.end(), number[0])
+            )
 
     # copies for the mutation test
     def fresh(self) -> Article:
@@ -231,8 +279,8 @@ class Article:
     def altered(self, read: Read, printed: str) -> Article:
         """A copy in which the number `read` found is printed differently."""
         source = getattr(self, read.source)
-        assert source[read.start:read.end] == read.printed
-        changed = source[:read.start] + printed + source[read.end:]
+        assert source[read.start : read.end] == read.printed
+        changed = source[: read.start] + printed + source[read.end :]
         if read.source == "html":
             return Article(self.slug, changed)
         return Article(self.slug, self.html, changed, self.code)
@@ -243,7 +291,7 @@ def _read(path: Path, slug: str) -> Article:
     built = path.read_text(encoding="utf8")
     start, end = built.find("<article"), built.find("</article>")
     assert start >= 0 and end > start, f"{path}: no <article> in the built lesson"
-    return Article(slug, built[start:end + len("</article>")])
+    return Article(slug, built[start : end + len("</article>")])
 
 
 def read(site: Path, slug: str) -> Article:
@@ -265,4 +313,4 @@ def mutation(printed: str) -> str:
     if mantissa_end >= 0:
         digits = [i for i in digits if i < mantissa_end]
     i = digits[-1]
-    return printed[:i] + str((int(printed[i]) + 5) % 10) + printed[i + 1:]
+    return printed[:i] + str((int(printed[i]) + 5) % 10) + printed[i + 1 :]

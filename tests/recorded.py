@@ -18,7 +18,9 @@ from downhill import experiments
 from downhill.data import load_digits
 
 
-def scores(parameters, template, x, labels, cost: str = "quadratic") -> tuple[float, float]:
+def scores(
+    parameters, template, x, labels, cost: str = "quadratic"
+) -> tuple[float, float]:
     """(cost, accuracy) of the network with these parameters, by a plain forward loop."""
     net = template.copy()
     net.set_parameters(parameters)
@@ -29,7 +31,9 @@ def scores(parameters, template, x, labels, cost: str = "quadratic") -> tuple[fl
     if cost == "quadratic":
         cost_value = np.mean(np.sum((a - target) ** 2, axis=1))
     else:  # cross-entropy
-        cost_value = np.mean(-np.sum(target * np.log(a) + (1 - target) * np.log(1 - a), axis=1))
+        cost_value = np.mean(
+            -np.sum(target * np.log(a) + (1 - target) * np.log(1 - a), axis=1)
+        )
     return float(cost_value), float(np.mean(a.argmax(axis=1) == labels))
 
 
@@ -37,15 +41,27 @@ def checked(run, cost: str = "quadratic"):
     """The run, once its record is shown to be what its networks score."""
     digits = load_digits()
     h = run.history
-    test_cost, test_accuracy = scores(run.trained.parameters(), run.trained, digits.x_test, digits.y_test, cost)
-    assert h.test_accuracy[-1] == pytest.approx(test_accuracy, abs=1e-12), "the record's last test accuracy"
-    assert h.test_cost[-1] == pytest.approx(test_cost, rel=1e-6), "the record's last test cost"
+    test_cost, test_accuracy = scores(
+        run.trained.parameters(), run.trained, digits.x_test, digits.y_test, cost
+    )
+    assert h.test_accuracy[-1] == pytest.approx(test_accuracy, abs=1e-12), (
+        "the record's last test accuracy"
+    )
+    assert h.test_cost[-1] == pytest.approx(test_cost, rel=1e-6), (
+        "the record's last test cost"
+    )
     if len(h.snapshots) == h.epochs + 1:  # one snapshot per epoch: check every epoch
         for epoch, parameters in enumerate(h.snapshots[1:]):
-            train = scores(parameters, run.trained, digits.x_train, digits.y_train, cost)
+            train = scores(
+                parameters, run.trained, digits.x_train, digits.y_train, cost
+            )
             test = scores(parameters, run.trained, digits.x_test, digits.y_test, cost)
-            assert (h.train_cost[epoch], h.train_accuracy[epoch]) == pytest.approx(train, rel=1e-6)
-            assert (h.test_cost[epoch], h.test_accuracy[epoch]) == pytest.approx(test, rel=1e-6)
+            assert (h.train_cost[epoch], h.train_accuracy[epoch]) == pytest.approx(
+                train, rel=1e-6
+            )
+            assert (h.test_cost[epoch], h.test_accuracy[epoch]) == pytest.approx(
+                test, rel=1e-6
+            )
     return run
 
 

@@ -33,9 +33,12 @@ def gradients(activation, cost):
 @pytest.mark.parametrize("cost", [QUADRATIC, CROSS_ENTROPY], ids=lambda c: c.name)
 def test_backprop_matches_finite_differences_on_every_parameter(cost):
     exact, numeric = gradients("sigmoid", cost)
-    assert np.abs(exact).min() > 1e-6  # no parameter escapes the check with a zero gradient
+    # no parameter escapes the check with a zero gradient
+    assert np.abs(exact).min() > 1e-6
     relative = np.abs(exact - numeric) / (np.abs(exact) + np.abs(numeric))
-    print(f"sigmoid, {cost.name}: worst relative error over 74 parameters {relative.max():.1e}")
+    print(
+        f"sigmoid, {cost.name}: worst relative error over 74 parameters {relative.max():.1e}"
+    )
     assert relative.max() < 1e-6, relative.max()
 
 

@@ -98,7 +98,9 @@ with figure(alt="A line that never reaches the page") as fig:
 """
 
 
-def build_small_site(tmp_path: Path, page: str, env: dict | None = None, **other_files: bytes):
+def build_small_site(
+    tmp_path: Path, page: str, env: dict | None = None, **other_files: bytes
+):
     (tmp_path / "docs").mkdir(parents=True)
     (tmp_path / "docs/page.md").write_text(page)
     for name, content in other_files.items():
@@ -116,7 +118,8 @@ def fails_with(result, tmp_path: Path | None, *expected: str) -> None:
     for text in expected:
         assert text in result.stderr, f"{text!r} not in:\n{result.stderr}"
     if tmp_path:
-        assert not (tmp_path / "site/page/index.html").exists()  # no page with a traceback
+        # no page with a traceback
+        assert not (tmp_path / "site/page/index.html").exists()
 
 
 FIX_THE_FENCE = "Fix the code or the data it reads, then rebuild; `pytest docs/page.md`"
@@ -134,8 +137,11 @@ def test_a_broken_fence_fails_the_build_naming_page_and_line(tmp_path, page, exp
 
 
 def test_a_figure_drawn_and_never_printed_fails_the_build(tmp_path):
-    fails_with(build_small_site(tmp_path, NEVER_PRINTED), tmp_path,
-               "docs/page.md:3: a figure was drawn but never printed: print(fig)")
+    fails_with(
+        build_small_site(tmp_path, NEVER_PRINTED),
+        tmp_path,
+        "docs/page.md:3: a figure was drawn but never printed: print(fig)",
+    )
 
 
 MISSING_INCLUDES = """\
@@ -152,11 +158,14 @@ MISSING_INCLUDES = """\
 
 
 def test_a_missing_include_fails_naming_page_and_line(tmp_path):
-    fails_with(build_small_site(tmp_path, MISSING_INCLUDES), tmp_path,
-               "docs/page.md:4: the included file 'downhill/no_such_module.py' does not exist under",
-               "fix the path or create the file",
-               "docs/page.md:8: downhill/figures.py has no section 'no_such_section'",
-               "add the markers to the file or fix the section name")
+    fails_with(
+        build_small_site(tmp_path, MISSING_INCLUDES),
+        tmp_path,
+        "docs/page.md:4: the included file 'downhill/no_such_module.py' does not exist under",
+        "fix the path or create the file",
+        "docs/page.md:8: downhill/figures.py has no section 'no_such_section'",
+        "add the markers to the file or fix the section name",
+    )
 
 
 MISSING_DATA = """\
@@ -174,9 +183,16 @@ print(len(digits.x_train))
 def test_a_missing_data_file_fails_naming_page_and_line(tmp_path):
     empty = tmp_path / "mnist"
     empty.mkdir()
-    result = build_small_site(tmp_path, MISSING_DATA, env={"DOWNHILL_MNIST_DIR": str(empty)})
-    fails_with(result, tmp_path, f"docs/page.md:6: downhill.data.DataError: {empty}: missing MNIST file(s) train-images-idx3-ubyte",
-               "point DOWNHILL_MNIST_DIR at a folder that has them, or unset DOWNHILL_MNIST_DIR", FIX_THE_FENCE)
+    result = build_small_site(
+        tmp_path, MISSING_DATA, env={"DOWNHILL_MNIST_DIR": str(empty)}
+    )
+    fails_with(
+        result,
+        tmp_path,
+        f"docs/page.md:6: downhill.data.DataError: {empty}: missing MNIST file(s) train-images-idx3-ubyte",
+        "point DOWNHILL_MNIST_DIR at a folder that has them, or unset DOWNHILL_MNIST_DIR",
+        FIX_THE_FENCE,
+    )
 
 
 BROKEN_LINKS = """\
@@ -190,10 +206,13 @@ A [section](#no-such-heading) that does not exist.
 
 def test_a_broken_link_fails_naming_page_and_line(tmp_path):
     # (strict MkDocs fails at the end of the build, on its link warnings, after writing pages)
-    fails_with(build_small_site(tmp_path, BROKEN_LINKS), None,
-               "docs/page.md:3: Doc file 'page.md' contains a link 'next.md'",
-               "docs/page.md:5: Doc file 'page.md' contains a link '#no-such-heading'",
-               "Point the link at a page under docs/")
+    fails_with(
+        build_small_site(tmp_path, BROKEN_LINKS),
+        None,
+        "docs/page.md:3: Doc file 'page.md' contains a link 'next.md'",
+        "docs/page.md:5: Doc file 'page.md' contains a link '#no-such-heading'",
+        "Point the link at a page under docs/",
+    )
 
 
 def test_a_page_missing_from_the_nav_fails_the_build(tmp_path):
@@ -201,7 +220,10 @@ def test_a_page_missing_from_the_nav_fails_the_build(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(SMALL_SITE + "nav:\n  - page.md\n")
     result = mkdocs_build(tmp_path / "site", config=tmp_path / "mkdocs.yml")
     assert result.returncode != 0
-    assert "not included in the \"nav\" configuration" in result.stderr and "orphan.md" in result.stderr
+    assert (
+        'not included in the "nav" configuration' in result.stderr
+        and "orphan.md" in result.stderr
+    )
 
 
 BAD_TEX = """\
@@ -216,10 +238,15 @@ $$
 
 
 def test_bad_tex_fails_the_build_naming_page_and_line(tmp_path):
-    fails_with(build_small_site(tmp_path, BAD_TEX), tmp_path,
-               "docs/page.md:6: ParseError: KaTeX parse error: Unexpected end of input in a macro argument",
-               "fix the formula (KaTeX")
-    result = build_small_site(tmp_path / "fixed", BAD_TEX.replace("partial w\n", "partial w}\n"))
+    fails_with(
+        build_small_site(tmp_path, BAD_TEX),
+        tmp_path,
+        "docs/page.md:6: ParseError: KaTeX parse error: Unexpected end of input in a macro argument",
+        "fix the formula (KaTeX",
+    )
+    result = build_small_site(
+        tmp_path / "fixed", BAD_TEX.replace("partial w\n", "partial w}\n")
+    )
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "fixed/site/page/index.html").read_text()
     assert html.count('class="katex"') == 2 and "katex.min.css" in html
@@ -232,19 +259,29 @@ Some text.
 
 ![](picture.png)
 """
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8"
-                    "ffff3f0005fe02fea7d6a4ea0000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8"
+    "ffff3f0005fe02fea7d6a4ea0000000049454e44ae426082"
+)
 
 
 def test_a_figure_without_alt_text_fails_naming_page_and_line(tmp_path):
-    fails_with(build_small_site(tmp_path / "fence", NO_ALT_TEXT), tmp_path / "fence",
-               "docs/page.md:6: ValueError: every figure needs alt text: a sentence saying what it shows (alt=...)")
-    fails_with(build_small_site(tmp_path / "image", NO_ALT_IMAGE, picture_png=PNG), tmp_path / "image",
-               'docs/page.md:5: <img src="../picture.png"> has no alt text: describe what it shows')
+    fails_with(
+        build_small_site(tmp_path / "fence", NO_ALT_TEXT),
+        tmp_path / "fence",
+        "docs/page.md:6: ValueError: every figure needs alt text: a sentence saying what it shows (alt=...)",
+    )
+    fails_with(
+        build_small_site(tmp_path / "image", NO_ALT_IMAGE, picture_png=PNG),
+        tmp_path / "image",
+        'docs/page.md:5: <img src="../picture.png"> has no alt text: describe what it shows',
+    )
 
 
 def test_a_working_small_site_builds(tmp_path):
-    result = build_small_site(tmp_path, BROKEN_IN_A_TAB.replace("values[7]", "values[2]"))
+    result = build_small_site(
+        tmp_path, BROKEN_IN_A_TAB.replace("values[7]", "values[2]")
+    )
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "site/page/index.html").read_text()
     assert "this one works" in html and "<p>3</p>" in html
@@ -253,22 +290,41 @@ def test_a_working_small_site_builds(tmp_path):
 def run_markdown_tests(tmp_path: Path, page: str) -> subprocess.CompletedProcess:
     (tmp_path / "page.md").write_text(page)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--markdown-docs", "-p", "site_build.pytest_plugin",
-         "-p", "no:cacheprovider", "-o", "addopts=", "--rootdir", str(tmp_path), str(tmp_path / "page.md")],
-        capture_output=True, text=True, cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},  # site_build/ is not installed: it lives in the repository
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--markdown-docs",
+            "-p",
+            "site_build.pytest_plugin",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path / "page.md"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        # site_build/ is not installed: it lives in the repository
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
 
 def test_a_fence_nested_in_a_tab_is_collected_and_fails_when_broken(tmp_path):
     result = run_markdown_tests(tmp_path, BROKEN_IN_A_TAB)
     assert "1 failed, 1 passed" in result.stdout, result.stdout
-    assert "[line:15]" in result.stdout  # pytest-markdown-docs names the code's first line
+    # pytest-markdown-docs names the code's first line
+    assert "[line:15]" in result.stdout
     assert "IndexError" in result.stdout
 
 
 def test_a_healthy_nested_fence_passes(tmp_path):
-    result = run_markdown_tests(tmp_path, BROKEN_IN_A_TAB.replace("values[7]", "values[2]"))
+    result = run_markdown_tests(
+        tmp_path, BROKEN_IN_A_TAB.replace("values[7]", "values[2]")
+    )
     assert "2 passed" in result.stdout, result.stdout
 
 

@@ -63,7 +63,11 @@ def test_a_python_or_library_upgrade_recomputes(calls, monkeypatch, upgraded):
         monkeypatch.setattr(sys, "version", "3.99.0 (upgraded)")
     else:
         version = metadata.version
-        monkeypatch.setattr(metadata, "version", lambda name: "0.0" if name == upgraded else version(name))
+        monkeypatch.setattr(
+            metadata,
+            "version",
+            lambda name: "0.0" if name == upgraded else version(name),
+        )
     experiment(seed=1)
     assert made == [1, 1]
 
@@ -71,7 +75,9 @@ def test_a_python_or_library_upgrade_recomputes(calls, monkeypatch, upgraded):
 def test_every_library_the_experiments_import_is_in_the_key():
     imported = set()
     for name in [*cache.LEARNING_MODULES, "experiments"]:
-        for node in ast.walk(ast.parse((cache.PACKAGE / f"{name}.py").read_text(encoding="utf8"))):
+        for node in ast.walk(
+            ast.parse((cache.PACKAGE / f"{name}.py").read_text(encoding="utf8"))
+        ):
             if isinstance(node, ast.Import):
                 imported |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
@@ -86,4 +92,5 @@ def test_the_key_covers_the_experiment_and_its_helpers_only():
 
     source = cache.experiment_source(experiments.video_recipe.__wrapped__)
     assert "def video_recipe" in source and "def run(" in source  # the helper it calls
-    assert "def without_digit" not in source  # another experiment: editing it changes nothing here
+    # another experiment: editing it changes nothing here
+    assert "def without_digit" not in source

@@ -108,8 +108,10 @@ def footer(site: Path, lesson) -> dict[str, tuple[str, str]]:
 def table_rows(site: Path, page: str) -> list[tuple[int, str, str, str]]:
     """(number, href, title, question) of each row of a built page's lesson table."""
     rows = TABLE_ROW.findall((site / page).read_text(encoding="utf8"))
-    return [(int(n), href, html.unescape(title), html.unescape(question))
-            for n, href, title, question in rows]
+    return [
+        (int(n), href, html.unescape(title), html.unescape(question))
+        for n, href, title, question in rows
+    ]
 
 
 def numbered(lesson) -> str:
@@ -121,8 +123,10 @@ def check_outline(site: Path, config: Path) -> None:
     the previous/next footers, the quick reference's summaries, the notebooks."""
     lessons = course(config)
     for page, prefix in (("index.html", "lessons/"), ("lessons/index.html", "")):
-        wanted = [(lesson.number, f"{prefix}{slug(lesson)}/", lesson.title,
-                   lesson.question) for lesson in lessons]
+        wanted = [
+            (lesson.number, f"{prefix}{slug(lesson)}/", lesson.title, lesson.question)
+            for lesson in lessons
+        ]
         assert table_rows(site, page) == wanted, f"{page}: the table is not the nav's"
     summaries = (site / "quick-reference/index.html").read_text(encoding="utf8")
     summaries = html.unescape(re.sub(r'<a class="headerlink".*?</a>', "", summaries))
@@ -185,9 +189,12 @@ def test_a_new_lesson_needs_only_its_page_and_its_nav_line(tmp_path):
     assert nav.count(line) == 1
     new_line = "      - lessons/throwaway.md\n"
     config.write_text(nav.replace(line, line + new_line), encoding="utf8")
-    env = {"PYTHONPATH": str(project / "snippets"), "DOWNHILL_EXEC": "off",
-           "DOWNHILL_FENCE_CACHE_DIR": "",  # the copy's own .cache
-           "DOWNHILL_PAGE": ""}  # every page
+    env = {
+        "PYTHONPATH": str(project / "snippets"),
+        "DOWNHILL_EXEC": "off",
+        "DOWNHILL_FENCE_CACHE_DIR": "",  # the copy's own .cache
+        "DOWNHILL_PAGE": "",
+    }  # every page
     site = build_ok(tmp_path / "site", config=config, env=env)
 
     check_outline(site, config)  # every lesson; and for the new one, spelled out:

@@ -5,7 +5,15 @@ import gzip
 import numpy as np
 import pytest
 
-from downhill.data import DataError, IDX_FILES, load_digits, load_mnist, load_mnist_5k, mnist_5k, one_hot
+from downhill.data import (
+    IDX_FILES,
+    DataError,
+    load_digits,
+    load_mnist,
+    load_mnist_5k,
+    mnist_5k,
+    one_hot,
+)
 
 
 def test_5k_digits_are_real_mnist_500_per_class():
@@ -30,7 +38,9 @@ def test_5k_split_uses_every_digit_exactly_once():
     digits = load_mnist_5k()
     images, labels = mnist_5k()
     split = np.concatenate([digits.x_train, digits.x_test]) * 255
-    assert sorted(map(bytes, np.rint(split).astype(np.uint8))) == sorted(map(bytes, images))
+    assert sorted(map(bytes, np.rint(split).astype(np.uint8))) == sorted(
+        map(bytes, images)
+    )
     # the rows are sorted by class in the file: the split must mix them
     assert len(set(digits.y_train[:20].tolist())) > 3
 
@@ -44,7 +54,9 @@ def test_5k_split_is_reproducible_and_seeded():
 
 def test_5k_split_sizes_follow_test_per_class():
     digits = load_mnist_5k(test_per_class=50)
-    assert len(digits.x_train) == 4500 and np.bincount(digits.y_test).tolist() == [50] * 10
+    assert (
+        len(digits.x_train) == 4500 and np.bincount(digits.y_test).tolist() == [50] * 10
+    )
 
 
 def test_5k_cache_cannot_be_corrupted():
@@ -60,8 +72,11 @@ def test_one_hot():
 
 # ---- small MNIST-like files written by the tests --------------------------------
 
+
 def idx_images(n, rows=28, cols=28, magic=2051, seed=0):
-    pixels = np.random.default_rng(seed).integers(0, 256, (n, rows, cols), dtype=np.uint8)
+    pixels = np.random.default_rng(seed).integers(
+        0, 256, (n, rows, cols), dtype=np.uint8
+    )
     header = b"".join(v.to_bytes(4, "big") for v in (magic, n, rows, cols))
     return header + pixels.tobytes()
 
@@ -72,8 +87,12 @@ def idx_labels(n, magic=2049):
 
 
 def write_idx(folder, gz=True, **override):
-    files = {"x_train": idx_images(5), "y_train": idx_labels(5),
-             "x_test": idx_images(3, seed=1), "y_test": idx_labels(3)}
+    files = {
+        "x_train": idx_images(5),
+        "y_train": idx_labels(5),
+        "x_test": idx_images(3, seed=1),
+        "y_test": idx_labels(3),
+    }
     files.update(override)
     for key, content in files.items():
         if content is None:
@@ -87,15 +106,23 @@ def write_idx(folder, gz=True, **override):
 def test_idx_files_load(tmp_path, gz):
     digits = load_mnist(write_idx(tmp_path, gz=gz))
     assert digits.x_train.shape == (5, 784) and digits.x_test.shape == (3, 784)
-    assert digits.y_train.tolist() == [0, 1, 2, 3, 4] and digits.y_test.tolist() == [0, 1, 2]
+    assert digits.y_train.tolist() == [0, 1, 2, 3, 4] and digits.y_test.tolist() == [
+        0,
+        1,
+        2,
+    ]
     assert 0 <= digits.x_train.min() and digits.x_train.max() <= 1
     raw = np.random.default_rng(0).integers(0, 256, (5, 784), dtype=np.uint8)
     assert np.array_equal(digits.x_train, raw / 255.0)
 
 
 def write_npz(path, **arrays):
-    good = {"x_train": np.zeros((4, 28, 28), np.uint8), "y_train": np.arange(4),
-            "x_test": np.full((2, 28, 28), 255, np.uint8), "y_test": np.arange(2)}
+    good = {
+        "x_train": np.zeros((4, 28, 28), np.uint8),
+        "y_train": np.arange(4),
+        "x_test": np.full((2, 28, 28), 255, np.uint8),
+        "y_test": np.arange(2),
+    }
     good.update(arrays)
     np.savez(path, **{k: v for k, v in good.items() if v is not None})
     return path
@@ -168,7 +195,13 @@ def test_truncated_idx_payload(tmp_path):
 
 def test_count_mismatch(tmp_path):
     write_idx(tmp_path, y_train=idx_labels(4))
-    rejects(tmp_path, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "5 images", "4 labels")
+    rejects(
+        tmp_path,
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "5 images",
+        "4 labels",
+    )
 
 
 def test_wrong_image_size(tmp_path):

@@ -27,9 +27,11 @@ def test_parabola_eta_above_1_diverges_and_stops_early():
 
 
 def test_divergence_to_infinity_is_kept_and_stops():
-    path = descend("parabola", 1e308, eta=1.1, steps=50)  # the gradient overflows to inf
+    # the gradient overflows to inf
+    path = descend("parabola", 1e308, eta=1.1, steps=50)
     assert len(path) == 2 and path[0, 0] == 1e308 and path[-1, 0] == -np.inf
-    path = descend("bowl", (1e7, 0.0), eta=0.1, steps=50)  # the start itself is not checked
+    # the start itself is not checked
+    path = descend("bowl", (1e7, 0.0), eta=0.1, steps=50)
     assert len(path) == 2 and path[-1, 0] == 8e6
 
 
@@ -42,7 +44,8 @@ def test_parabola_converges_for_eta_below_1(eta):
 def test_valley_converges_iff_eta_below_0_1():
     for eta in (0.02, 0.05, 0.09, 0.099):
         assert np.abs(descend("valley", (1.0, 1.0), eta, 5000)[-1]).max() < 1e-6, eta
-    stuck = descend("valley", (1.0, 1.0), 0.1, 5000)  # eta * 20 = 2: w2 bounces 1, -1, 1...
+    # eta * 20 = 2: w2 bounces 1, -1, 1...
+    stuck = descend("valley", (1.0, 1.0), 0.1, 5000)
     assert abs(stuck[-1, 1]) == 1.0
     for eta in (0.101, 0.15):
         assert np.abs(descend("valley", (1.0, 1.0), eta, 10_000)[-1]).max() > DIVERGED
@@ -51,40 +54,55 @@ def test_valley_converges_iff_eta_below_0_1():
 def test_valley_zigzags_across_and_crawls_along():
     path = descend("valley", (1.0, 1.0), 0.09, 10)
     assert np.all(np.diff(np.sign(path[:, 1])) != 0)  # w2 flips sign every step
-    assert np.all(np.diff(path[:, 0]) < 0) and np.all(path[:, 0] > 0)  # w1 creeps towards 0
+    # w1 creeps towards 0
+    assert np.all(np.diff(path[:, 0]) < 0) and np.all(path[:, 0] > 0)
 
 
 def test_momentum_zero_is_plain_gradient_descent():
-    for name, start in (("bumpy", 2.5), ("bumpy2d", (0.5, -1.5)), ("valley", (1.0, 1.0))):
+    for name, start in (
+        ("bumpy", 2.5),
+        ("bumpy2d", (0.5, -1.5)),
+        ("valley", (1.0, 1.0)),
+    ):
         plain = [np.atleast_1d(np.asarray(start, float))]
         for _ in range(30):
             w = plain[-1]
             plain.append(w - 0.05 * FUNCTIONS[name].gradient(w))
-        assert np.array_equal(descend(name, start, 0.05, 30, momentum=0.0), np.array(plain))
+        assert np.array_equal(
+            descend(name, start, 0.05, 30, momentum=0.0), np.array(plain)
+        )
 
 
 def test_momentum_widens_the_stable_range():
     # stable iff eta * 20 < 2 + 2 beta: eta = 0.12 diverges plainly, converges with beta = 0.5
     assert np.abs(descend("valley", (1.0, 1.0), 0.12, 10_000)[-1]).max() > DIVERGED
-    assert np.abs(descend("valley", (1.0, 1.0), 0.12, 3000, momentum=0.5)[-1]).max() < 1e-6
+    assert (
+        np.abs(descend("valley", (1.0, 1.0), 0.12, 3000, momentum=0.5)[-1]).max() < 1e-6
+    )
 
 
 def test_descent_step_is_heavy_ball():
-    w, v = descent_step(FUNCTIONS["bowl"].gradient, np.array([3.0, 4.0]), np.array([1.0, 0.0]), 0.1, 0.9)
+    w, v = descent_step(
+        FUNCTIONS["bowl"].gradient, np.array([3.0, 4.0]), np.array([1.0, 0.0]), 0.1, 0.9
+    )
     assert np.allclose(v, 0.9 * np.array([1.0, 0.0]) - 0.1 * np.array([6.0, 8.0]))
     assert np.allclose(w, np.array([3.0, 4.0]) + v)
 
 
 def test_bowl_facts():
     bowl = FUNCTIONS["bowl"]
-    assert bowl.value(np.array([3.0, 4.0])) == 25 and bowl.gradient(np.array([3.0, 4.0])).tolist() == [6, 8]
+    assert bowl.value(np.array([3.0, 4.0])) == 25 and bowl.gradient(
+        np.array([3.0, 4.0])
+    ).tolist() == [6, 8]
 
 
 def test_bumpy2d_has_deep_and_shallow_valleys():
     deep = descend("bumpy2d", (1.5, 1.5), 0.1, 2000)[-1]
     shallow = descend("bumpy2d", (-1.5, -1.5), 0.1, 2000)[-1]
     # the gentle bowl pulls both minima a little towards the origin
-    assert np.linalg.norm(deep - (2, 1)) < 0.5 and np.linalg.norm(shallow - (-2, -1)) < 0.5
+    assert (
+        np.linalg.norm(deep - (2, 1)) < 0.5 and np.linalg.norm(shallow - (-2, -1)) < 0.5
+    )
     assert FUNCTIONS["bumpy2d"].value(deep) < FUNCTIONS["bumpy2d"].value(shallow) < 0
 
 
@@ -93,8 +111,10 @@ def test_gradients_match_finite_differences(name):
     landscape = FUNCTIONS[name]
     rng, h = np.random.default_rng(0), 1e-6
     for w in rng.uniform(-3, 3, size=(20, landscape.dims)):
-        numeric = [(landscape.value(w + h * e) - landscape.value(w - h * e)) / (2 * h)
-                   for e in np.eye(landscape.dims)]
+        numeric = [
+            (landscape.value(w + h * e) - landscape.value(w - h * e)) / (2 * h)
+            for e in np.eye(landscape.dims)
+        ]
         assert np.allclose(landscape.gradient(w), numeric, rtol=1e-6, atol=1e-8)
         assert landscape.gradient(w).shape == (landscape.dims,)
 

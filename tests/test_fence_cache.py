@@ -31,7 +31,9 @@ FENCES = {
 def package(tmp_path, monkeypatch):
     """A copy of the package whose files the tests may edit; a fresh cache."""
     copy = tmp_path / "downhill"
-    shutil.copytree(fence_cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        fence_cache.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
     monkeypatch.setattr(fence_cache, "PACKAGE_DIR", copy)
     return copy
 
@@ -63,7 +65,8 @@ def test_editing_a_module_reruns_the_fences_that_import_it(package, tmp_path):
     with (package / "descent.py").open("a") as module:
         module.write("\n# an edit\n")
     assert run_all(cache) == {"descent"}
-    with (package / "network.py").open("a") as module:  # experiments imports training, which imports it
+    # experiments imports training, which imports it
+    with (package / "network.py").open("a") as module:
         module.write("\n# an edit\n")
     assert run_all(cache) == {"data"}
 
@@ -72,8 +75,12 @@ def test_new_data_reruns_the_fences_that_read_it(package, tmp_path, monkeypatch)
     cache = FenceCache(tmp_path / "fences")
     folder = tmp_path / "mnist"
     folder.mkdir()
-    digits = {"x_train": np.zeros((2, 28, 28), np.uint8), "y_train": np.zeros(2, np.uint8),
-              "x_test": np.zeros((1, 28, 28), np.uint8), "y_test": np.zeros(1, np.uint8)}
+    digits = {
+        "x_train": np.zeros((2, 28, 28), np.uint8),
+        "y_train": np.zeros(2, np.uint8),
+        "x_test": np.zeros((1, 28, 28), np.uint8),
+        "y_test": np.zeros(1, np.uint8),
+    }
     np.savez(folder / "mnist.npz", **digits)
     monkeypatch.setenv("DOWNHILL_MNIST_DIR", str(folder))
     run_all(cache)
@@ -83,24 +90,33 @@ def test_new_data_reruns_the_fences_that_read_it(package, tmp_path, monkeypatch)
     assert run_all(cache) == {"data"}
 
 
-def test_a_new_dependency_version_reruns_the_fences_that_import_it(package, tmp_path, monkeypatch):
+def test_a_new_dependency_version_reruns_the_fences_that_import_it(
+    package, tmp_path, monkeypatch
+):
     cache = FenceCache(tmp_path / "fences")
     run_all(cache)
     real = fence_cache.distribution.__wrapped__
 
     def upgraded(name):
         found = real(name)
-        return (found[0], found[1] + ".post1", found[2]) if found and found[0] == "numpy" else found
+        return (
+            (found[0], found[1] + ".post1", found[2])
+            if found and found[0] == "numpy"
+            else found
+        )
 
     monkeypatch.setattr(fence_cache, "distribution", fence_cache.cache(upgraded))
-    assert run_all(cache) == {"descent", "data", "numpy"}  # all but the fence with no import
+    # all but the fence with no import
+    assert run_all(cache) == {"descent", "data", "numpy"}
 
 
 def test_a_damaged_entry_is_rebuilt_not_served(package, tmp_path):
     cache = FenceCache(tmp_path / "fences")
     run_all(cache)
     tampered = cache.path(fence_cache.fence_key(FENCES["plain"]))
-    tampered.write_text(tampered.read_text().replace('"output": "4\\n"', '"output": "5\\n"'))
+    tampered.write_text(
+        tampered.read_text().replace('"output": "4\\n"', '"output": "5\\n"')
+    )
     truncated = cache.path(fence_cache.fence_key(FENCES["numpy"]))
     truncated.write_text(truncated.read_text()[:20])
     assert run_all(cache) == {"plain", "numpy"}
@@ -112,7 +128,9 @@ def test_a_damaged_entry_is_rebuilt_not_served(package, tmp_path):
 
 def test_a_fence_that_raises_stores_nothing_and_names_its_line(package, tmp_path):
     cache = FenceCache(tmp_path / "fences")
-    with pytest.raises(ExecutionError, match=r'File "<code block: id docs/page.md:7>", line 2'):
+    with pytest.raises(
+        ExecutionError, match=r'File "<code block: id docs/page.md:7>", line 2'
+    ):
         cache.run("x = 1\n1 / 0", id="docs/page.md:7")
     assert not list((tmp_path / "fences").rglob("*.json"))
 
@@ -148,11 +166,17 @@ def test_uncached_fences_run_ahead_in_a_pool_and_failures_store_nothing(tmp_path
     cache = FenceCache(tmp_path / "fences")
     pages = {"docs/page.md": PAGE}
     assert [fence for fence, _ in missing_fences(pages, cache, tmp_path)] == [
-        "docs/page.md:3", "docs/page.md:9", "docs/page.md:13"]
+        "docs/page.md:3",
+        "docs/page.md:9",
+        "docs/page.md:13",
+    ]
     assert prefetch(pages, cache, tmp_path, workers=2) == 3
-    assert [fence for fence, _ in missing_fences(pages, cache, tmp_path)] == ["docs/page.md:13"]
+    assert [fence for fence, _ in missing_fences(pages, cache, tmp_path)] == [
+        "docs/page.md:13"
+    ]
     assert cache.run("print(3 + 3)\n", id="docs/page.md:9") == "6\n"
-    assert not cache.records[-1].cached  # the pool ran it for this build: reported as run
+    # the pool ran it for this build: reported as run
+    assert not cache.records[-1].cached
     cache.new_build()
     cache.run("print(3 + 3)\n", id="docs/page.md:9")
     assert cache.records[-1].cached
@@ -168,7 +192,8 @@ def test_a_site_rebuild_reruns_only_what_an_edit_affects(tmp_path):
     assert build(project, **page)["ran"] == 0
     with (project / "snippets/downhill/figures.py").open("a") as module:
         module.write("\n# an edit\n")
-    assert build(project, **page)["ran"] == first["fences"]  # the home page's fence draws a figure
+    # the home page's fence draws a figure
+    assert build(project, **page)["ran"] == first["fences"]
 
 
 def test_labs_rerun_for_code_edits_not_for_prose_edits(tmp_path, monkeypatch):
@@ -178,15 +203,28 @@ def test_labs_rerun_for_code_edits_not_for_prose_edits(tmp_path, monkeypatch):
     from site_build import patches
     from site_build.lab_cache import cached_preprocess
 
-    monkeypatch.setattr(ExecutePreprocessor, "preprocess", ExecutePreprocessor.preprocess)  # restored after
+    # restored after
+    monkeypatch.setattr(
+        ExecutePreprocessor, "preprocess", ExecutePreprocessor.preprocess
+    )
     cache = FenceCache(tmp_path / "fences")
     patches.execute_labs_with(cached_preprocess(cache))
 
     def execute(prose: str, code: str):
-        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(prose),
-                                                   nbformat.v4.new_code_cell(code)])
-        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        ExecutePreprocessor(allow_errors=False).preprocess(notebook, {"metadata": {"path": str(tmp_path)}})
+        notebook = nbformat.v4.new_notebook(
+            cells=[
+                nbformat.v4.new_markdown_cell(prose),
+                nbformat.v4.new_code_cell(code),
+            ]
+        )
+        notebook.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        ExecutePreprocessor(allow_errors=False).preprocess(
+            notebook, {"metadata": {"path": str(tmp_path)}}
+        )
         return notebook.cells[1].outputs[0]["text"], cache.records[-1].cached
 
     assert execute("# A lab", "print(6 * 7)") == ("42\n", False)
@@ -221,7 +259,9 @@ def test_the_pool_shows_its_progress_on_a_terminal_and_in_a_log(caplog):
         logged.show([f"docs/page.md:{done}"])
     lines = [record.getMessage() for record in caplog.records]
     assert lines[0] == "Running 20 uncached fences and labs on 2 processes"
-    assert lines[1:] == [f"fences and labs run: {n}/20 · running page.md:{n}" for n in range(2, 21, 2)]
+    assert lines[1:] == [
+        f"fences and labs run: {n}/20 · running page.md:{n}" for n in range(2, 21, 2)
+    ]
 
 
 KERNEL_RUNS = """
@@ -247,12 +287,30 @@ def test_lab_kernels_run_without_the_tcp_warning(tmp_path):
 
     lab = tmp_path / "labs" / "lab.ipynb"
     lab.parent.mkdir()
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("print(6 * 7)")]
+    )
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(notebook, lab)
-    result = subprocess.run([sys.executable, "-c", KERNEL_RUNS, str(lab), str(tmp_path / "a"), str(tmp_path / "b")],
-                            capture_output=True, text=True, cwd=tmp_path,
-                            env={**os.environ, "PYTHONPATH": str(fence_cache.PACKAGE_DIR.parents[1])})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            KERNEL_RUNS,
+            str(lab),
+            str(tmp_path / "a"),
+            str(tmp_path / "b"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(fence_cache.PACKAGE_DIR.parents[1])},
+    )
     assert result.returncode == 0, result.stderr
     assert "Kernel is running over TCP" not in result.stderr
-    assert sorted(path.name for path in lab.parent.iterdir()) == ["lab.ipynb"]  # no socket files left
+    # no socket files left
+    assert sorted(path.name for path in lab.parent.iterdir()) == ["lab.ipynb"]

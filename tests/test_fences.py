@@ -4,9 +4,15 @@ from pathlib import Path
 
 import pytest
 
-from site_build.fences import expand_includes, find_fences, front_matter_lines, tag_fences, unindent_containers
+from site_build.fences import (
+    expand_includes,
+    find_fences,
+    front_matter_lines,
+    tag_fences,
+    unindent_containers,
+)
 
-PAGE = '''# A page
+PAGE = """# A page
 
 ```python exec="on"
 print("top level")
@@ -39,13 +45,14 @@ print("top level")
 print("an example shown in a code block, never run")
 ```
 ````
-'''
+"""
 
 
 def test_unindent_keeps_every_line_in_place():
     flat = unindent_containers(PAGE)
     assert len(flat.split("\n")) == len(PAGE.split("\n"))
-    assert '```python exec="on"' in flat.split("\n")[24]  # line 25: the fence two containers deep
+    # line 25: the fence two containers deep
+    assert '```python exec="on"' in flat.split("\n")[24]
 
 
 def test_nested_fences_are_found_on_their_page_lines():
@@ -68,8 +75,9 @@ def test_executed_fences_are_tagged_with_their_location():
     tagged = tag_fences(PAGE, "docs/page.md").split("\n")
     assert tagged[2] == '```python id="docs/page.md:3" exec="on"'
     assert tagged[24] == '        ```python id="docs/page.md:25" exec="on"'
-    assert tagged[16] == '    ```python'  # not executed: left alone
-    assert 'id=' not in "\n".join(tagged[27:])  # the example in a code block: left alone
+    assert tagged[16] == "    ```python"  # not executed: left alone
+    # the example in a code block: left alone
+    assert "id=" not in "\n".join(tagged[27:])
 
 
 def test_fence_locations_count_the_front_matter_lines():
@@ -78,11 +86,15 @@ def test_fence_locations_count_the_front_matter_lines():
     offset = front_matter_lines(source, markdown)
     assert offset == 3
     tagged = tag_fences(markdown, "docs/page.md", offset)
-    assert 'id="docs/page.md:7"' in tagged and source.split("\n")[6].startswith("```python")
+    assert 'id="docs/page.md:7"' in tagged and source.split("\n")[6].startswith(
+        "```python"
+    )
 
 
 def test_includes_expand_to_the_named_section(tmp_path: Path):
-    (tmp_path / "mod.py").write_text("import x\n# --8<-- [start:part]\ny = 1\nz = 2\n# --8<-- [end:part]\n")
+    (tmp_path / "mod.py").write_text(
+        "import x\n# --8<-- [start:part]\ny = 1\nz = 2\n# --8<-- [end:part]\n"
+    )
     code = 'before\n--8<-- "mod.py:part"\nafter'
     assert expand_includes(code, tmp_path) == "before\ny = 1\nz = 2\nafter"
     assert expand_includes('--8<-- "mod.py"', tmp_path).startswith("import x")
@@ -95,5 +107,9 @@ def test_included_package_code_runs_in_its_module_namespace():
 
     fence = '--8<-- "downhill/network.py:forward"\n'
     namespace = {}
-    exec(module_context(fence) + expand_includes(fence, Path(__file__).parents[1] / "snippets"), namespace)
+    exec(
+        module_context(fence)
+        + expand_includes(fence, Path(__file__).parents[1] / "snippets"),
+        namespace,
+    )
     assert callable(namespace["forward"]) and "Network" in namespace

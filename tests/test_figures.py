@@ -52,12 +52,14 @@ def test_colours_follow_the_reader_scheme():
     css = figures.css_variables()
     for name, (light, dark) in PALETTE.items():
         assert f"--dh-{name}: {light};" in css and f"--dh-{name}: {dark};" in css
-    assert 'fill: #ffffff' not in html and "background" not in html  # transparent
+    assert "fill: #ffffff" not in html and "background" not in html  # transparent
 
 
 def relative_luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    )
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -80,13 +82,18 @@ def test_every_concept_colour_is_readable_as_text_in_both_schemes(name):
 def test_the_style_cycles_through_the_palette():
     import matplotlib as mpl
 
-    cycle = mpl.rc_params_from_file(str(figures.STYLE), use_default_template=False)["axes.prop_cycle"]
-    assert [c.lower() for c in cycle.by_key()["color"]] == [light for light, _ in PALETTE.values()]
+    cycle = mpl.rc_params_from_file(str(figures.STYLE), use_default_template=False)[
+        "axes.prop_cycle"
+    ]
+    assert [c.lower() for c in cycle.by_key()["color"]] == [
+        light for light, _ in PALETTE.values()
+    ]
 
 
 def test_text_on_a_cell_takes_the_more_readable_ink():
     assert figures.ink_on("#ffffff") == "black" and figures.ink_on("#000000") == "white"
-    assert figures.ink_on((241 / 255, 68 / 255, 50 / 255)) == "black"  # white would be 3.7:1
+    # white would be 3.7:1
+    assert figures.ink_on((241 / 255, 68 / 255, 50 / 255)) == "black"
     assert figures.ink_on("#08306b") == "white"  # the darkest blue of "Blues"
 
 
@@ -130,7 +137,9 @@ def test_big_scatter_plots_and_surfaces_are_rasterized():
 
 def test_path_coordinates_keep_two_decimals():
     with figure(alt="A sine curve") as fig:
-        fig.subplots().plot(np.linspace(0, 1, 50), np.sin(np.linspace(0, 6, 50)), color=COST)
+        fig.subplots().plot(
+            np.linspace(0, 1, 50), np.sin(np.linspace(0, 6, 50)), color=COST
+        )
     paths = " ".join(re.findall(r'\sd="([^"]*)"', str(fig)))
     assert paths and not re.search(r"\d\.\d{3}", paths)
 
@@ -153,16 +162,20 @@ def test_style_does_not_leak_into_global_matplotlib_state():
     assert dict(matplotlib.rcParams) == before
 
 
-
 def test_ids_do_not_depend_on_how_matplotlib_named_them():
     # matplotlib names some clip paths after object addresses, which vary by run
     def svg(name):
-        return (f'<svg width="10pt" height="10pt"><defs><clipPath id="{name}"><rect/></clipPath></defs>'
-                f'<g clip-path="url(#{name})"><use xlink:href="#{name}"/></g></svg>')
+        return (
+            f'<svg width="10pt" height="10pt"><defs><clipPath id="{name}"><rect/></clipPath></defs>'
+            f'<g clip-path="url(#{name})"><use xlink:href="#{name}"/></g></svg>'
+        )
 
-    first, second = figures.inline_svg(svg("p0a1b2c3"), "A clipped group"), figures.inline_svg(svg("p9f8e7d6"), "A clipped group")
+    first, second = (
+        figures.inline_svg(svg("p0a1b2c3"), "A clipped group"),
+        figures.inline_svg(svg("p9f8e7d6"), "A clipped group"),
+    )
     assert first == second
-    assert 'url(#f' in first and 'href="#f' in first
+    assert "url(#f" in first and 'href="#f' in first
 
 
 # --- panels, phones, full screen, raster weight ----------------------------------
@@ -174,12 +187,29 @@ def panels(html: str) -> list[dict]:
     """Each panel SVG of a printed figure: its opening tag, viewBox width (pt), the
     widths it may be shown at (px), and its text sizes (pt)."""
     out = []
-    for svg in re.findall(r'<svg [^>]*class="dh-figure__svg".*?</svg>', html, flags=re.S):
+    for svg in re.findall(
+        r'<svg [^>]*class="dh-figure__svg".*?</svg>', html, flags=re.S
+    ):
         tag = re.match(r"<svg [^>]*>", svg)[0]
-        basis, natural = map(float, re.search(r"flex: [\d.]+ 1 ([\d.]+)px; max-width: ([\d.]+)px", tag).groups())
-        out.append({"tag": tag, "svg": svg, "points": float(re.search(r'viewBox="0 0 ([\d.]+)', tag)[1]),
-                    "basis": basis, "natural": natural,
-                    "sizes": sorted(float(pt) for pt in re.findall(r'<g class="dh-text" data-pt="([\d.]+)"', svg))})
+        basis, natural = map(
+            float,
+            re.search(
+                r"flex: [\d.]+ 1 ([\d.]+)px; max-width: ([\d.]+)px", tag
+            ).groups(),
+        )
+        out.append(
+            {
+                "tag": tag,
+                "svg": svg,
+                "points": float(re.search(r'viewBox="0 0 ([\d.]+)', tag)[1]),
+                "basis": basis,
+                "natural": natural,
+                "sizes": sorted(
+                    float(pt)
+                    for pt in re.findall(r'<g class="dh-text" data-pt="([\d.]+)"', svg)
+                ),
+            }
+        )
     return out
 
 
@@ -191,7 +221,9 @@ def text_px(panel: dict, shown: float) -> tuple[float, float]:
 
 
 def two_panels(size=(9.6, 3.6)):
-    with figure(alt="A cost curve beside a heat map with its colour bar", size=size) as fig:
+    with figure(
+        alt="A cost curve beside a heat map with its colour bar", size=size
+    ) as fig:
         left, right = fig.subplots(1, 2)
         left.plot([0, 1, 2], [4, 1, 0], color=COST)
         left.set(title="Cost", xlabel="step", ylabel="cost")
@@ -203,11 +235,16 @@ def two_panels(size=(9.6, 3.6)):
 def test_side_by_side_panels_are_one_svg_each_and_one_image_for_screen_readers():
     html = two_panels()
     first, second = panels(html)
-    assert html.count('role="img"') == 1 and 'role="img" aria-label="A cost curve beside' in first["tag"]
+    assert (
+        html.count('role="img"') == 1
+        and 'role="img" aria-label="A cost curve beside' in first["tag"]
+    )
     assert 'aria-hidden="true"' in second["tag"] and "aria-label" not in second["tag"]
     assert '<div class="dh-figure__panels">' in html
     # the colour bar travels with the heat map it belongs to
-    assert "weight" not in first["svg"] and len(second["sizes"]) > len(first["sizes"]) / 2
+    assert (
+        "weight" not in first["svg"] and len(second["sizes"]) > len(first["sizes"]) / 2
+    )
 
 
 def test_ids_are_unique_across_the_panels_of_a_figure():
@@ -220,7 +257,9 @@ def test_ids_are_unique_across_the_panels_of_a_figure():
 
 def test_each_glyph_outline_is_defined_once_per_figure():
     html = two_panels()
-    outlines = re.findall(r'<path id="[^"]+" d="([^"]*)"\s*transform="scale\(0\.015625\)"', html)
+    outlines = re.findall(
+        r'<path id="[^"]+" d="([^"]*)"\s*transform="scale\(0\.015625\)"', html
+    )
     assert len(outlines) > 10 and len(outlines) == len(set(outlines))
     assert "<defs>\n</defs>" not in html
 
@@ -231,7 +270,9 @@ def test_panels_are_byte_identical_from_run_to_run():
 
 @pytest.mark.parametrize("size", [(9.6, 3.6), (12.0, 2.5), (6.4, 3.6)])
 def test_figure_text_reads_on_a_phone(size):
-    with figure(alt="Some panels in a row, each with ticks and a title", size=size) as fig:
+    with figure(
+        alt="Some panels in a row, each with ticks and a title", size=size
+    ) as fig:
         for n, ax in enumerate(fig.subplots(1, round(size[0] / 3.2))):
             ax.plot([0, 1], [n, 1], color=COST)
             ax.set(title=f"panel {n}", xlabel="w")
@@ -258,15 +299,23 @@ def test_a_wide_single_panel_is_made_smaller_with_its_text_kept():
 
 def test_data_pt_is_the_glyph_scale_times_100():
     html = str(draw())
-    groups = re.findall(r'<g class="dh-text" data-pt="([\d.]+)"[^>]*>\s*<g [^>]*?scale\(([\d.]+)', html)
-    assert groups and all(float(pt) == pytest.approx(float(scale) * 100) for pt, scale in groups)
-    assert {float(pt) for pt, _ in groups} >= {9.5, 10.5, 11.5}  # ticks and legend, labels, title
+    groups = re.findall(
+        r'<g class="dh-text" data-pt="([\d.]+)"[^>]*>\s*<g [^>]*?scale\(([\d.]+)', html
+    )
+    assert groups and all(
+        float(pt) == pytest.approx(float(scale) * 100) for pt, scale in groups
+    )
+    # ticks and legend, labels, title
+    assert {float(pt) for pt, _ in groups} >= {9.5, 10.5, 11.5}
     assert html.count('<g class="dh-text"') == html.count("data-pt=")
 
 
 def test_every_figure_has_a_full_screen_button():
     html = str(draw())
-    assert '<button type="button" class="dh-figure__open" aria-label="Open the figure full-screen" hidden>' in html
+    assert (
+        '<button type="button" class="dh-figure__open" aria-label="Open the figure full-screen" hidden>'
+        in html
+    )
 
 
 def test_rasterized_parts_are_webp_when_that_is_lighter():
@@ -290,7 +339,8 @@ def test_the_lightest_encoding_of_a_raster_is_kept():
     kind, payload = re.match(r"data:image/(\w+);base64,(.*)", data).groups()
     assert len(base64.b64decode(payload)) <= len(png.getvalue())
     with PIL.Image.open(io.BytesIO(base64.b64decode(payload))) as image:
-        assert image.convert("RGBA").getpixel((20, 20)) == (255, 0, 0, 128)  # flat colour kept exactly
+        # flat colour kept exactly
+        assert image.convert("RGBA").getpixel((20, 20)) == (255, 0, 0, 128)
 
 
 def test_a_grid_of_pictures_stays_whole_and_a_row_of_them_wraps():

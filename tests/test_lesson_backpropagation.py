@@ -9,13 +9,13 @@ import functools
 import numpy as np
 import pytest
 
+import recorded
 from downhill import backprop as backprop_module
 from downhill.backprop import backprop, backprop_one_at_a_time, numerical_gradient
 from downhill.costs import quadratic_cost
 from downhill.data import load_digits, one_hot
 from downhill.network import forward
 from downhill.training import EPOCHS
-import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -27,7 +27,11 @@ NUMBER = r"([\d,]+(?:\.\d+)?)"
 @functools.cache
 def batch(size=10):
     digits = load_digits()
-    return digits.x_train[:size], one_hot(digits.y_train[:size]), recorded.run("video_recipe", seed=0).initial
+    return (
+        digits.x_train[:size],
+        one_hot(digits.y_train[:size]),
+        recorded.run("video_recipe", seed=0).initial,
+    )
 
 
 @functools.cache
@@ -59,7 +63,9 @@ class Counted(np.ndarray):
         plain = [np.asarray(i) for i in inputs]
         if ufunc is np.matmul:
             a, b = plain
-            Counted.multiply_adds += int(np.prod(a.shape)) * (b.shape[-1] if b.ndim > 1 else 1)
+            Counted.multiply_adds += int(np.prod(a.shape)) * (
+                b.shape[-1] if b.ndim > 1 else 1
+            )
         result = getattr(ufunc, method)(*plain, **kwargs)
         return result.view(Counted) if isinstance(result, np.ndarray) else result
 
@@ -114,11 +120,12 @@ def whole_gradient_by_a_separate_loop():
 def test_the_count_of_forward_passes(page):
     knobs, extra, central = page.numbers(
         r"With (\S+) knobs, one gradient by one-sided differences takes (\S+) extra forward passes "
-        r"after the first, and by central differences (\S+) forward passes")
+        r"after the first, and by central differences (\S+) forward passes"
+    )
     x, y, net = batch()
     assert knobs == sum(W.size + b.size for W, b in zip(net.W, net.b)) == 13_002
-    assert extra == knobs                                    # one nudge per knob
-    assert central == forward_passes_per_gradient()          # counted, not computed
+    assert extra == knobs  # one nudge per knob
+    assert central == forward_passes_per_gradient()  # counted, not computed
 
 
 def test_the_chain_of_two_neurons(page):
@@ -136,14 +143,19 @@ def test_the_chain_of_two_neurons(page):
 
     z1 = knobs["w1"] + knobs["b1"]
     for name in ("w2", "b2", "w1", "b1"):
-        chain, nudged = page.numbers(rf"\\partial C/\\partial {name[0]}_{name[1]}\\\) (-?\d\.\d{{6}}) (-?\d\.\d{{6}})")
+        chain, nudged = page.numbers(
+            rf"\\partial C/\\partial {name[0]}_{name[1]}\\\) (-?\d\.\d{{6}}) (-?\d\.\d{{6}})"
+        )
         expected = slope(lambda v: cost(**{**knobs, name: v}), knobs[name])
         assert near(chain, expected) and near(nudged, expected)
-    c, delta2, delta1 = page.numbers(r"The cost is \\\(C = (\d\.\d{4})\\\), the errors are \\\(\\delta_2 = "
-                                     r"(-?\d\.\d{4})\\\) and \\\(\\delta_1 = (-?\d\.\d{4})\\\)")
+    c, delta2, delta1 = page.numbers(
+        r"The cost is \\\(C = (\d\.\d{4})\\\), the errors are \\\(\\delta_2 = "
+        r"(-?\d\.\d{4})\\\) and \\\(\\delta_1 = (-?\d\.\d{4})\\\)"
+    )
     assert near(c, cost(**knobs))
     z2 = knobs["w2"] * sigma(z1) + knobs["b2"]
-    assert near(delta2, slope(lambda z: cost(**knobs, z1=z1, z2=z), z2))   # delta = dC/dz, nudged
+    # delta = dC/dz, nudged
+    assert near(delta2, slope(lambda z: cost(**knobs, z1=z1, z2=z), z2))
     assert near(delta1, slope(lambda z: cost(**knobs, z1=z), z1))
 
 
@@ -153,16 +165,22 @@ def test_the_gradient_check(page):
     grad_W, grad_b = backprop(net, x, y)
     exact = np.concatenate([g.ravel() for W, b in zip(grad_W, grad_b) for g in (W, b)])
     assert np.abs(exact - nudged).max() < 1e-6
-    relative = np.linalg.norm(exact - nudged) / (np.linalg.norm(exact) + np.linalg.norm(nudged))
+    relative = np.linalg.norm(exact - nudged) / (
+        np.linalg.norm(exact) + np.linalg.norm(nudged)
+    )
     mantissa, exponent = page.numbers(r"relative error of (\d\.\d) × 10 ?(-\d+)")
-    assert near(mantissa, relative / 10.0 ** exponent)
+    assert near(mantissa, relative / 10.0**exponent)
     assert 0 < relative < 1e-7  # agreement to rounding error, not just roughly
-    gap_m, gap_e, largest = page.numbers(r"largest disagreement on any single slope is (\d\.\d) × 10 ?(-\d+), "
-                                         r"while the largest slope is (\d\.\d+)")
-    assert near(gap_m, np.abs(exact - nudged).max() / 10.0 ** gap_e)
-    assert gap_m * 10 ** gap_e < 1e-6
-    assert near(largest, np.abs(exact).max())                 # the package's backprop, called directly
-    assert near(largest, np.abs(nudged).max(), slack=1e-8)   # the nudged slopes, off by rounding only
+    gap_m, gap_e, largest = page.numbers(
+        r"largest disagreement on any single slope is (\d\.\d) × 10 ?(-\d+), "
+        r"while the largest slope is (\d\.\d+)"
+    )
+    assert near(gap_m, np.abs(exact - nudged).max() / 10.0**gap_e)
+    assert gap_m * 10**gap_e < 1e-6
+    # the package's backprop, called directly
+    assert near(largest, np.abs(exact).max())
+    # the nudged slopes, off by rounding only
+    assert near(largest, np.abs(nudged).max(), slack=1e-8)
     # the table: the largest weight slope of each layer, and its neuron's bias slope
     rows = page.rows(r"([+-]\d\.\d{8}) ([+-]\d\.\d{8}) (\de-\d+)")
     assert len(rows) == 6
@@ -170,13 +188,19 @@ def test_the_gradient_check(page):
     for layer in range(3):
         j, k = np.unravel_index(np.abs(grad_W[layer]).argmax(), grad_W[layer].shape)
         knobs += [(layer, "W", (int(j), int(k))), (layer, "b", (int(j),))]
-    for (exact_printed, nudged_printed, error), (layer, kind, index) in zip(rows, knobs):
-        again = slopes_by_a_separate_loop(tuple(knobs))[knobs.index((layer, kind, index))]
+    for (exact_printed, nudged_printed, error), (layer, kind, index) in zip(
+        rows, knobs
+    ):
+        again = slopes_by_a_separate_loop(tuple(knobs))[
+            knobs.index((layer, kind, index))
+        ]
         assert near(nudged_printed, again)
-        assert near(exact_printed, again, slack=2e-8)           # backprop: exact, up to the nudging's error
+        # backprop: exact, up to the nudging's error
+        assert near(exact_printed, again, slack=2e-8)
         assert exact_printed == pytest.approx(nudged_printed, abs=2e-8)
         truth = (grad_W if kind == "W" else grad_b)[layer][index]
-        assert near(exact_printed, truth)                       # the package's backprop, called directly
+        # the package's backprop, called directly
+        assert near(exact_printed, truth)
         assert near(error, abs(truth - again) / (abs(truth) + abs(again)))
         assert error < 1e-6
 
@@ -189,16 +213,25 @@ def test_the_work_is_counted(page):
     one, back, ratio, nudges, nudging, less = page.numbers(
         rf"For one digit, a forward pass takes {NUMBER} multiply-adds and backpropagation {NUMBER}, "
         rf"about {NUMBER} forward passes' worth\. Nudging all 13,002 knobs takes {NUMBER} forward passes: "
-        rf"{NUMBER} multiply-adds\. Backpropagation does {NUMBER} times less work")
-    assert near(one, by_forward) and near(back, by_backprop) and near(ratio, by_backprop / by_forward)
+        rf"{NUMBER} multiply-adds\. Backpropagation does {NUMBER} times less work"
+    )
+    assert (
+        near(one, by_forward)
+        and near(back, by_backprop)
+        and near(ratio, by_backprop / by_forward)
+    )
     assert near(nudges, forward_passes_per_gradient()) and near(nudging, by_nudging)
-    assert near(less, by_nudging / by_backprop) and less > 1000   # "thousands of times"
-    assert 1.5 < by_backprop / by_forward < 3                       # "about two forward passes"
+    assert near(less, by_nudging / by_backprop) and less > 1000  # "thousands of times"
+    # "about two forward passes"
+    assert 1.5 < by_backprop / by_forward < 3
     seen, billions, trillions = page.numbers(
         rf"Training with the video's recipe computes gradients for {NUMBER} digits\. That is about "
-        rf"{NUMBER} billion multiply-adds by backpropagation, and {NUMBER} trillion by finite differences")
+        rf"{NUMBER} billion multiply-adds by backpropagation, and {NUMBER} trillion by finite differences"
+    )
     assert near(seen, EPOCHS * len(load_digits().x_train))
-    assert near(billions, seen * by_backprop / 1e9) and near(trillions, seen * by_nudging / 1e12)
+    assert near(billions, seen * by_backprop / 1e9) and near(
+        trillions, seen * by_nudging / 1e12
+    )
 
 
 def test_what_the_first_layer_gradient_says(page):
@@ -207,21 +240,32 @@ def test_what_the_first_layer_gradient_says(page):
     x, y, net = batch(100)
     grad_W, grad_b = backprop_one_at_a_time(net, x, y)
     blank = np.all(x == 0, axis=0)
-    assert np.all(grad_W[0][:, blank] == 0) and np.all(backprop(net, x, y)[0][0][:, blank] == 0)
+    assert np.all(grad_W[0][:, blank] == 0) and np.all(
+        backprop(net, x, y)[0][0][:, blank] == 0
+    )
     assert 100 < blank.sum() < 500
-    blanks, share = page.numbers(r"In this batch (\d+) of the 784 pixels are blank in all 100 digits, "
-                                 r"so (\d+)% of the 12,544")
+    blanks, share = page.numbers(
+        r"In this batch (\d+) of the 784 pixels are blank in all 100 digits, "
+        r"so (\d+)% of the 12,544"
+    )
     assert near(blanks, blank.sum())
-    assert near(share, 100 * blank.sum() / 784)   # 16 weights per blank pixel, out of 16 x 784
-    never = page.number(r"Across all 4,000 training digits, (\d+) pixels are blank every time")
+    # 16 weights per blank pixel, out of 16 x 784
+    assert near(share, 100 * blank.sum() / 784)
+    never = page.number(
+        r"Across all 4,000 training digits, (\d+) pixels are blank every time"
+    )
     assert near(never, sum(1 for pixel in digits.x_train.T if not pixel.any()))
     everything = np.concatenate([g.ravel() for g in grad_W + grad_b])
-    squares = np.sort(everything ** 2)[::-1]
+    squares = np.sort(everything**2)[::-1]
     top = squares[:130].sum() / squares.sum()
     assert top > 0.5
-    assert near(page.number(r"The largest 1% of the 13,002 components hold (\d+)%"), 100 * top)
+    assert near(
+        page.number(r"The largest 1% of the 13,002 components hold (\d+)%"), 100 * top
+    )
     quiet = int(np.argmin(np.linalg.norm(grad_W[0], axis=1)))
     median_z = np.median(forward(net, x)[1][0][:, quiet])
     assert median_z < -5  # far out on the sigmoid's flat tail, as the page says
-    neuron, median = page.numbers(r"The quiet neuron (\d+) has weighted inputs with a median of (-?\d+\.\d)")
+    neuron, median = page.numbers(
+        r"The quiet neuron (\d+) has weighted inputs with a median of (-?\d+\.\d)"
+    )
     assert near(neuron, quiet) and near(median, median_z)

@@ -11,9 +11,9 @@ import math
 import numpy as np
 import pytest
 
+import recorded
 from downhill.data import load_digits, one_hot
 from downhill.network import SIZES, feedforward, init_network, parameter_count
-import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -26,7 +26,9 @@ NUMBER = r"(-?[\d,]*\.?\d+)"
 def test_the_summary_states_two_exact_facts(page):
     """The scan block's two numbers: the shrug's cost and the number of knobs."""
     shrug = page.number(r"a shrug of 0\.1 everywhere scores (\d\.\d+)")
-    assert near(shrug, sum((0.1 - (1.0 if digit == 3 else 0.0)) ** 2 for digit in range(10)))
+    assert near(
+        shrug, sum((0.1 - (1.0 if digit == 3 else 0.0)) ** 2 for digit in range(10))
+    )
     net = init_network(rng=np.random.default_rng(0))
     knobs = page.number(r"the ([\d,]+) weights and biases can move the score")
     assert near(knobs, sum(W.size + b.size for W, b in zip(net.W, net.b)))
@@ -34,7 +36,9 @@ def test_the_summary_states_two_exact_facts(page):
 
 
 def test_the_one_hot_target_of_a_three(page):
-    vector = page.numbers(r"The target for a 3: \\\(y = \(" + ", ".join([r"(\d)"] * 10) + r"\)")
+    vector = page.numbers(
+        r"The target for a 3: \\\(y = \(" + ", ".join([r"(\d)"] * 10) + r"\)"
+    )
     assert vector == [1 if digit == 3 else 0 for digit in range(10)]
 
 
@@ -54,32 +58,52 @@ def test_the_worked_example_adds_up(page):
     c_shrug = np.sum((shrug - target) ** 2)
     assert abs(c_shrug - 0.90) < 1e-12
     assert near(total[0], c_confident) and near(total[1], c_shrug)
-    low, high, ratio = page.numbers(rf"The confident answer costs {NUMBER}; the shrug costs {NUMBER}, about {NUMBER} times")
-    assert near(low, c_confident) and near(high, c_shrug) and near(ratio, c_shrug / c_confident)
+    low, high, ratio = page.numbers(
+        rf"The confident answer costs {NUMBER}; the shrug costs {NUMBER}, about {NUMBER} times"
+    )
+    assert (
+        near(low, c_confident)
+        and near(high, c_shrug)
+        and near(ratio, c_shrug / c_confident)
+    )
 
 
 def test_why_square(page):
-    plain, squared = page.numbers(rf"plain differences add up to {NUMBER}:.*?squared misses add up to {NUMBER}")
+    plain, squared = page.numbers(
+        rf"plain differences add up to {NUMBER}:.*?squared misses add up to {NUMBER}"
+    )
     assert near(plain, 0.0) and near(squared, 0.90)
-    absolute, square = page.numbers(rf"A miss of 0\.9 counts {NUMBER} times a miss of 0\.1 as an absolute value, but {NUMBER} times")
+    absolute, square = page.numbers(
+        rf"A miss of 0\.9 counts {NUMBER} times a miss of 0\.1 as an absolute value, but {NUMBER} times"
+    )
     assert near(absolute, 9) and near(square, 81)
 
 
 def test_the_cost_is_a_function_of_the_knobs(page):
     assert parameter_count() == 13_002
     assert "a whole network: 13,002 weights and biases" in page
-    assert f"the {len(load_digits().x_train):,} training digits and their labels" in page
+    assert (
+        f"the {len(load_digits().x_train):,} training digits and their labels" in page
+    )
 
 
 def test_untrained_and_trained_costs(page):
     digits = load_digits()
     run = recorded.run("video_recipe")
     targets = one_hot(digits.y_train)
-    untrained, trained = (np.mean(np.sum((feedforward(net, digits.x_train) - targets) ** 2, axis=1))
-                          for net in (run.initial, run.trained))
+    untrained, trained = (
+        np.mean(np.sum((feedforward(net, digits.x_train) - targets) ** 2, axis=1))
+        for net in (run.initial, run.trained)
+    )
     assert untrained > 1 and trained < 0.1  # training lowered the cost a lot
-    before, after, ratio = page.numbers(rf"The untrained network's cost is {NUMBER}; the trained network's is {NUMBER}, about {NUMBER} times smaller")
-    assert near(before, untrained) and near(after, trained) and near(ratio, untrained / trained)
+    before, after, ratio = page.numbers(
+        rf"The untrained network's cost is {NUMBER}; the trained network's is {NUMBER}, about {NUMBER} times smaller"
+    )
+    assert (
+        near(before, untrained)
+        and near(after, trained)
+        and near(ratio, untrained / trained)
+    )
 
 
 def test_brute_force_is_hopeless(page):
@@ -91,7 +115,8 @@ def test_brute_force_is_hopeless(page):
     settings, million, w, n, per_second, years, lifetimes, binary = page.numbers(
         rf"make \\\(10\^\{{{NUMBER}\}}\\\) settings.*?about {NUMBER} million multiply-adds \({NUMBER} weights times "
         rf"{NUMBER} digits\).*?about {NUMBER} × \\\(10\^\{{10\}}\\\) evaluations a second.*?about "
-        rf"\\\(10\^\{{{NUMBER}\}}\\\) years: \\\(10\^\{{{NUMBER}\}}\\\) times the age.*?still be \\\(10\^\{{{NUMBER}\}}\\\) settings")
+        rf"\\\(10\^\{{{NUMBER}\}}\\\) years: \\\(10\^\{{{NUMBER}\}}\\\) times the age.*?still be \\\(10\^\{{{NUMBER}\}}\\\) settings"
+    )
     assert near(settings, knobs) and near(million, operations / 1e6)
     assert near(w, weights) and near(n, len(load_digits().x_train))
     assert near(per_second, rate / 1e10)
@@ -108,10 +133,12 @@ def test_a_network_never_graded_on_a_four(page):
     count, never, most, favourite, top, ceiling, others = page.numbers(
         rf"The test set holds {NUMBER} images of a 4\. The network calls {NUMBER} of the 1,000 test images a 4; "
         rf"it calls {NUMBER} of the 4s a (\d)\. Its top output on the 4s averages {NUMBER}, and output 4 "
-        rf"never rises above {NUMBER} on any test image\. On the other nine digits it is right {NUMBER}%")
+        rf"never rises above {NUMBER} on any test image\. On the other nine digits it is right {NUMBER}%"
+    )
     assert near(count, fours.sum()) and near(never, (answers == 4).sum()) and never == 0
     assert near(most, says.max()) and int(favourite) == says.argmax()
-    assert near(top, outputs[fours].max(axis=1).mean()) and float(top) > 0.5  # confidently wrong
+    # confidently wrong
+    assert near(top, outputs[fours].max(axis=1).mean()) and float(top) > 0.5
     assert near(ceiling, outputs[:, 4].max())
     assert near(others, 100 * np.mean(answers[~fours] == digits.y_test[~fours]))
 
@@ -122,4 +149,4 @@ def test_squared_error_beside_cross_entropy(page):
     for a, squared, cross_entropy in rows:
         assert near(squared, (1 - a) ** 2) and near(cross_entropy, -math.log(a))
         assert squared <= 1  # the squared error is capped ...
-    assert rows[-1][2] > 5   # ... the cross-entropy is not
+    assert rows[-1][2] > 5  # ... the cross-entropy is not

@@ -25,6 +25,7 @@ FIGURES = 8  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 # --- structure -------------------------------------------------------------------------
 
+
 def test_playgrounds_are_embedded_with_the_lesson_presets(page):
     divs = re.findall(r'<div class="dh-playground"[^>]*>', page.html)
     assert len(divs) >= 2
@@ -33,11 +34,17 @@ def test_playgrounds_are_embedded_with_the_lesson_presets(page):
 
 
 def test_package_code_is_shown(page):
-    for shown in ("def descent_step(", "def descend(", "def sgd_step(", "def batch_comparison("):
+    for shown in (
+        "def descent_step(",
+        "def descend(",
+        "def sgd_step(",
+        "def batch_comparison(",
+    ):
         assert shown in page.code, shown
 
 
 # --- one knob --------------------------------------------------------------------------
+
 
 def plain_walk(eta, steps, w=0.0):
     """Gradient descent on (w - 3)^2 by hand: w <- w - eta * 2 (w - 3)."""
@@ -54,34 +61,51 @@ def test_first_steps_table(page):
         slope = 2 * (w - 3)
         row = f"{step} {w:.4f} {slope:.4f} {-0.1 * slope:+.4f} {new:.4f}"
         assert row in page, row
-    assert "1 0.0000 -6.0000 +0.6000 0.6000" in page     # the exact first step
+    assert "1 0.0000 -6.0000 +0.6000 0.6000" in page  # the exact first step
 
 
 def test_ball_figure_summary(page):
     path = plain_walk(0.1, 12)
-    assert page.number(r"After 12 steps the knob is at w = ([\d.]+)") == pytest.approx(path[-1], abs=1e-4)
-    assert page.number(r"the cost has fallen from 9 to ([\d.]+)") == pytest.approx((path[-1] - 3) ** 2, abs=1e-4)
+    assert page.number(r"After 12 steps the knob is at w = ([\d.]+)") == pytest.approx(
+        path[-1], abs=1e-4
+    )
+    assert page.number(r"the cost has fallen from 9 to ([\d.]+)") == pytest.approx(
+        (path[-1] - 3) ** 2, abs=1e-4
+    )
 
 
 def test_steps_shrink_by_a_fixed_factor(page):
-    assert page.number(r"Every step is exactly ([\d.]+) times the slope") == pytest.approx(0.1)
-    assert page.number(r"each step is ([\d.]+) times the previous one") == pytest.approx(0.8, abs=0.005)
-    assert page.number(r"step 1 moves the knob ([\d.]+)") == pytest.approx(0.6, abs=0.005)
-    assert page.number(r"step 20 only ([\d.]+)") == pytest.approx(0.6 * 0.8 ** 19, abs=5e-5)
+    assert page.number(
+        r"Every step is exactly ([\d.]+) times the slope"
+    ) == pytest.approx(0.1)
+    assert page.number(
+        r"each step is ([\d.]+) times the previous one"
+    ) == pytest.approx(0.8, abs=0.005)
+    assert page.number(r"step 1 moves the knob ([\d.]+)") == pytest.approx(
+        0.6, abs=0.005
+    )
+    assert page.number(r"step 20 only ([\d.]+)") == pytest.approx(
+        0.6 * 0.8**19, abs=5e-5
+    )
 
 
 def test_learning_rate_thresholds(page):
-    assert "0.5 +0.00 0, 3, 3, 3, 3" in page                  # lands in one step
-    assert "1 -1.00 0, 6, 0, 6, 0" in page                    # bounces forever
+    assert "0.5 +0.00 0, 3, 3, 3, 3" in page  # lands in one step
+    assert "1 -1.00 0, 6, 0, 6, 0" in page  # bounces forever
     w, steps = 0.0, 0
-    while abs(w) <= 1e6:                                      # eta = 1.1 runs away
+    while abs(w) <= 1e6:  # eta = 1.1 runs away
         w, steps = w - 1.1 * 2 * (w - 3), steps + 1
     assert page.number(r"ran away: beyond \\\(10\^6\\\) after (\d+) steps") == steps
-    assert page.number(r"0\.02 \+0\.96 .*? \\\(w = ([\d.]+)\\\)") == pytest.approx(3 - 3 * 0.96 ** 100, abs=1e-5)
-    assert page.number(r"0\.9 -0\.80 .*? \\\(w = ([\d.]+)\\\)") == pytest.approx(3, abs=1e-5)
+    assert page.number(r"0\.02 \+0\.96 .*? \\\(w = ([\d.]+)\\\)") == pytest.approx(
+        3 - 3 * 0.96**100, abs=1e-5
+    )
+    assert page.number(r"0\.9 -0\.80 .*? \\\(w = ([\d.]+)\\\)") == pytest.approx(
+        3, abs=1e-5
+    )
 
 
 # --- two knobs -------------------------------------------------------------------------
+
 
 def heavy_ball(eta, momentum, steps, w=(-3.5, 1.5), curvatures=(2.0, 20.0)):
     w, v, path = np.array(w, float), np.zeros(2), []
@@ -96,12 +120,17 @@ def test_valley_numbers(page):
     assert "κ = 20 / 2 = 10" in page.text.replace("\\kappa", "κ")
     assert page.number(r"2 / \(2 \+ 20\) = ([\d.]+)") == pytest.approx(2 / 22, abs=5e-5)
     assert page.number(r"9/11 = ([\d.]+)") == pytest.approx(9 / 11, abs=5e-5)
-    assert page.number(r"measured on the walk above: ([\d.]+)") == pytest.approx(9 / 11, abs=5e-5)
+    assert page.number(r"measured on the walk above: ([\d.]+)") == pytest.approx(
+        9 / 11, abs=5e-5
+    )
 
     def steps_to(path):
         return int(np.argmax(np.linalg.norm(path, axis=1) < 1e-3))
 
-    plain, momentum = steps_to(heavy_ball(2 / 22, 0.0, 500)), steps_to(heavy_ball(2 / 22, 0.5, 500))
+    plain, momentum = (
+        steps_to(heavy_ball(2 / 22, 0.0, 500)),
+        steps_to(heavy_ball(2 / 22, 0.5, 500)),
+    )
     assert page.number(r"plain gradient descent (\d+)") == plain
     assert page.number(r"with momentum 0\.5 (\d+)") == momentum
     assert momentum < plain
@@ -133,58 +162,91 @@ def test_basins(page):
 
     land = get_function("bumpy2d")
     starts, deep_share_now, shallow_share_now = basin_shares()
-    assert page.number(r"Of the ([\d,]+) starts") == 121 ** 2 == starts
+    assert page.number(r"Of the ([\d,]+) starts") == 121**2 == starts
     deep_share = page.number(r"starts on the map, (\d+)% end in the deep dip")
     shallow_share = page.number(r"and (\d+)% in the shallow one")
-    assert near(deep_share, 100 * deep_share_now) and near(shallow_share, 100 * shallow_share_now)
-    assert 50 < deep_share < 95                          # the deep dip drains most of the map
+    assert near(deep_share, 100 * deep_share_now) and near(
+        shallow_share, 100 * shallow_share_now
+    )
+    # the deep dip drains most of the map
+    assert 50 < deep_share < 95
     deep = land.value(descend(land, (3, 3), 0.3, 2000)[-1])
     shallow = land.value(descend(land, (-3, -3), 0.3, 2000)[-1])
     assert page.number(r"deep dip \(cost (-?[\d.]+)\)") == pytest.approx(deep, abs=1e-3)
-    assert page.number(r"shallow one \(cost (-?[\d.]+)\)") == pytest.approx(shallow, abs=1e-3)
+    assert page.number(r"shallow one \(cost (-?[\d.]+)\)") == pytest.approx(
+        shallow, abs=1e-3
+    )
 
 
 # --- the real network ------------------------------------------------------------------
+
 
 def test_symmetry(page):
     from downhill.data import load_digits
     from downhill.network import accuracy
 
     digits = load_digits()
-    constant, normal = recorded.run("symmetry", init="constant"), recorded.run("symmetry", init="normal")
+    constant, normal = (
+        recorded.run("symmetry", init="constant"),
+        recorded.run("symmetry", init="normal"),
+    )
     W = normal.trained.W[0]
     spread = max(np.abs(W[i] - W[j]).max() for i in range(16) for j in range(16))
     assert page.number(r"training: (\d+) from the constant start") == 0
-    assert np.all(constant.trained.W[0] == constant.trained.W[0][0])   # truly identical rows
-    assert page.number(r"([\d.]+) from the random start") == pytest.approx(spread, abs=0.005)
-    assert page.number(r"After (\d+) epochs the constant") == normal.history.epochs == constant.history.epochs
+    # truly identical rows
+    assert np.all(constant.trained.W[0] == constant.trained.W[0][0])
+    assert page.number(r"([\d.]+) from the random start") == pytest.approx(
+        spread, abs=0.005
+    )
+    assert (
+        page.number(r"After (\d+) epochs the constant")
+        == normal.history.epochs
+        == constant.history.epochs
+    )
     moved = np.abs(constant.trained.W[0] - 0.01).max()
-    assert page.number(r"did move, by up to ([\d.]+) from") == pytest.approx(moved, abs=0.005)
-    for run, pattern in [(constant, r"the constant start reads ([\d.]+)%"),
-                         (normal, r"the random start ([\d.]+)%")]:
-        assert page.number(pattern) == pytest.approx(100 * accuracy(run.trained, digits.x_test, digits.y_test), abs=0.05)
+    assert page.number(r"did move, by up to ([\d.]+) from") == pytest.approx(
+        moved, abs=0.005
+    )
+    for run, pattern in [
+        (constant, r"the constant start reads ([\d.]+)%"),
+        (normal, r"the random start ([\d.]+)%"),
+    ]:
+        assert page.number(pattern) == pytest.approx(
+            100 * accuracy(run.trained, digits.x_test, digits.y_test), abs=0.05
+        )
 
 
 def test_batch_comparison(page):
     runs = recorded.run("batch_comparison")
-    rows = {"full batch, \\(\\eta = 1.5\\)": ("full batch", 30),
-            "full batch, \\(\\eta = 6\\)": ("full batch, larger eta", 30),
-            "mini-batches of 10, \\(\\eta = 1.5\\)": ("mini-batch", 12000)}
+    rows = {
+        "full batch, \\(\\eta = 1.5\\)": ("full batch", 30),
+        "full batch, \\(\\eta = 6\\)": ("full batch, larger eta", 30),
+        "mini-batches of 10, \\(\\eta = 1.5\\)": ("mini-batch", 12000),
+    }
     for label, (name, steps) in rows.items():
         history = runs[name].history
-        count, cost, accuracy = page.numbers(re.escape(label) + r" ([\d,]+) ([\d.]+) ([\d.]+)%")
+        count, cost, accuracy = page.numbers(
+            re.escape(label) + r" ([\d,]+) ([\d.]+) ([\d.]+)%"
+        )
         assert count == steps
         assert cost == pytest.approx(history.train_cost[-1], abs=5e-5)
         assert accuracy == pytest.approx(100 * history.test_accuracy[-1], abs=0.05)
     mini, full = runs["mini-batch"].history, runs["full batch"].history
-    assert mini.train_cost[-1] < runs["full batch, larger eta"].history.train_cost[-1] < full.train_cost[-1]
+    assert (
+        mini.train_cost[-1]
+        < runs["full batch, larger eta"].history.train_cost[-1]
+        < full.train_cost[-1]
+    )
 
     first = runs["first steps"]
     assert len(first) == 101
-    assert page.number(r"All three start at training cost ([\d.]+)") == pytest.approx(first[0], abs=0.005)
+    assert page.number(r"All three start at training cost ([\d.]+)") == pytest.approx(
+        first[0], abs=0.005
+    )
     rises = sum(b > a for a, b in zip(first, first[1:]))
     assert page.number(r"made the cost go up (\d+) times") == rises
-    assert 0 < rises < 100                                   # noisy, but mostly downhill
+    # noisy, but mostly downhill
+    assert 0 < rises < 100
     caught = next(i for i, c in enumerate(first) if c <= full.train_cost[-1])
     assert page.number(r"after only (\d+) steps") == caught
     assert page.number(r"having looked at ([\d,]+) digits") == 10 * caught
@@ -197,21 +259,41 @@ def test_training_run_and_published_figures(page):
 
     digits = load_digits()
     run = recorded.run("video_recipe")
-    start = quadratic_cost(feedforward(run.initial, digits.x_train), one_hot(digits.y_train))
-    end = quadratic_cost(feedforward(run.trained, digits.x_train), one_hot(digits.y_train))
+    start = quadratic_cost(
+        feedforward(run.initial, digits.x_train), one_hot(digits.y_train)
+    )
+    end = quadratic_cost(
+        feedforward(run.trained, digits.x_train), one_hot(digits.y_train)
+    )
     final = 100 * accuracy(run.trained, digits.x_test, digits.y_test)
-    assert page.number(r"Before training the cost is ([\d.]+)") == pytest.approx(start, abs=5e-4)
-    assert page.number(r"the training cost is ([\d.]+) and the test accuracy") == pytest.approx(end, abs=5e-5)
-    assert page.number(r"the test accuracy is ([\d.]+)%") == pytest.approx(final, abs=0.05)
-    assert page.number(r"4,000 ([\d.]+)% video_recipe\(\)") == pytest.approx(final, abs=0.05)
+    assert page.number(r"Before training the cost is ([\d.]+)") == pytest.approx(
+        start, abs=5e-4
+    )
+    assert page.number(
+        r"the training cost is ([\d.]+) and the test accuracy"
+    ) == pytest.approx(end, abs=5e-5)
+    assert page.number(r"the test accuracy is ([\d.]+)%") == pytest.approx(
+        final, abs=0.05
+    )
+    assert page.number(r"4,000 ([\d.]+)% video_recipe\(\)") == pytest.approx(
+        final, abs=0.05
+    )
     assert page.number(r"After 30 epochs \(([\d,]+) steps\)") == 30 * 4000 // 10
-    assert 80 < final < 96                                    # real learning, below the 50,000-image figures
+    # real learning, below the 50,000-image figures
+    assert 80 < final < 96
     # the published figures, as the sources give them (science notes), in the prose and the table
-    video, nielsen = page.numbers(r"The network of the video reaches about (\d+)% on new images, but it "
-                                  r"learned from Nielsen's ([\d,]+) training images")
+    video, nielsen = page.numbers(
+        r"The network of the video reaches about (\d+)% on new images, but it "
+        r"learned from Nielsen's ([\d,]+) training images"
+    )
     assert (video, nielsen) == (96, 50_000)
     rows = page.rows(r"784-(?:\d+-)?(\d+)-10 ([\d,]+) (?:about )?([\d.]+)%")
-    assert rows == [[30, 2_000, 91.3], [30, 5_000, 93.2], [30, 50_000, 95.42], [16, 50_000, 96]]
+    assert rows == [
+        [30, 2_000, 91.3],
+        [30, 5_000, 93.2],
+        [30, 50_000, 95.42],
+        [16, 50_000, 96],
+    ]
     assert "95.42% (peak)" in page and "about 96%" in page
 
 

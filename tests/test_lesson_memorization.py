@@ -6,10 +6,10 @@ import re
 import numpy as np
 import pytest
 
+import recorded
 from downhill import experiments
 from downhill.data import load_digits
 from downhill.network import predict
-import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -24,22 +24,27 @@ def test_shuffled_labels_stall_at_the_shrug(page):
     shuffled = recorded.run("random_labels").history
     one, thirty, s_one, shrug, s_thirty, slope = page.numbers(
         r"With true labels the training cost is ([\d.]+) after one epoch and ([\d.]+) "
-              r"after 30\. With shuffled labels it is ([\d.]+) after one epoch, a hair above "
-              r"the shrug's ([\d.]+), and ([\d.]+) after 30: a straight line through its 30 "
-              r"values falls by only ([\d.]+) an epoch")
+        r"after 30\. With shuffled labels it is ([\d.]+) after one epoch, a hair above "
+        r"the shrug's ([\d.]+), and ([\d.]+) after 30: a straight line through its 30 "
+        r"values falls by only ([\d.]+) an epoch"
+    )
     assert near(one, true_run.train_cost[0]) and near(thirty, true_run.train_cost[-1])
-    assert near(s_one, shuffled.train_cost[0]) and near(s_thirty, shuffled.train_cost[-1])
-    assert shrug == 0.90 and s_one > shrug                       # a hair above, as it says
+    assert near(s_one, shuffled.train_cost[0]) and near(
+        s_thirty, shuffled.train_cost[-1]
+    )
+    # a hair above, as it says
+    assert shrug == 0.90 and s_one > shrug
     assert near(slope, -np.polyfit(np.arange(1, 31), shuffled.train_cost, 1)[0])
-    assert 0 < slope < 0.005                                      # "falls slowly"
+    assert 0 < slope < 0.005  # "falls slowly"
     fit, lowest, highest, last, true_test = page.numbers(
         r"gives ([\d.]+)% of its training digits their shuffled label, where chance is "
-              r"10%\. On the test digits it scores between ([\d.]+)% and ([\d.]+)% over the "
-              r"run, ending at ([\d.]+)%; with true labels it ends at ([\d.]+)%")
+        r"10%\. On the test digits it scores between ([\d.]+)% and ([\d.]+)% over the "
+        r"run, ending at ([\d.]+)%; with true labels it ends at ([\d.]+)%"
+    )
     assert near(fit, 100 * shuffled.train_accuracy[-1])
     assert near(lowest, 100 * min(shuffled.test_accuracy))
     assert near(highest, 100 * max(shuffled.test_accuracy))
-    assert near(last, 100 * shuffled.test_accuracy[-1]) and 5 < last < 15   # chance
+    assert near(last, 100 * shuffled.test_accuracy[-1]) and 5 < last < 15  # chance
     assert near(true_test, 100 * true_run.test_accuracy[-1]) and true_test > 80
 
 
@@ -47,19 +52,22 @@ def test_the_wide_network_memorises_and_ours_lags(page):
     true_h = recorded.run("small_training_set", labels="true", epochs=30).history
     wide_h = recorded.run("small_training_set").history
     ours_h = recorded.run("small_training_set", hidden=(16, 16)).history
-    wide, ours, true_99, shuffled_99, fit, test, our_fit, our_test, true_test = page.numbers(
-        r"The wide network has ([\d,]+) weights and biases; ours has ([\d,]+)\. With true "
-              r"labels the wide network gets 99% of its training digits right after (\d+) "
-              r"epochs; with shuffled labels after (\d+), and after 60 epochs it answers "
-              r"([\d.]+)% of them with their shuffled label\. On the test digits it then "
-              r"scores ([\d.]+)%\. Our network, on the same shuffled task, reaches ([\d.]+)% "
-              r"of its training digits after 60 epochs, and ([\d.]+)% of the test digits\. "
-              r"Trained on the true labels instead, the wide network scores ([\d.]+)%")
+    wide, ours, true_99, shuffled_99, fit, test, our_fit, our_test, true_test = (
+        page.numbers(
+            r"The wide network has ([\d,]+) weights and biases; ours has ([\d,]+)\. With true "
+            r"labels the wide network gets 99% of its training digits right after (\d+) "
+            r"epochs; with shuffled labels after (\d+), and after 60 epochs it answers "
+            r"([\d.]+)% of them with their shuffled label\. On the test digits it then "
+            r"scores ([\d.]+)%\. Our network, on the same shuffled task, reaches ([\d.]+)% "
+            r"of its training digits after 60 epochs, and ([\d.]+)% of the test digits\. "
+            r"Trained on the true labels instead, the wide network scores ([\d.]+)%"
+        )
+    )
     assert wide == 784 * 100 + 100 + 100 * 10 + 10 and ours == 13_002
     assert true_99 == 1 + np.argmax(np.array(true_h.train_accuracy) >= 0.99)
     assert shuffled_99 == 1 + np.argmax(np.array(wide_h.train_accuracy) >= 0.99)
-    assert true_99 < shuffled_99 < 10 * true_99                   # "a few times longer"
-    assert fit == 100.0 == 100 * wide_h.train_accuracy[-1]        # "every single one"
+    assert true_99 < shuffled_99 < 10 * true_99  # "a few times longer"
+    assert fit == 100.0 == 100 * wide_h.train_accuracy[-1]  # "every single one"
     assert near(test, 100 * wide_h.test_accuracy[-1]) and test < 15
     assert near(our_fit, 100 * ours_h.train_accuracy[-1]) and our_fit < 90
     assert near(our_test, 100 * ours_h.test_accuracy[-1])
@@ -70,20 +78,39 @@ def test_patterns_first_noise_later(page):
     noisy = experiments.label_noise()
     test = np.array(noisy["history"].test_accuracy)
     best = int(np.argmax(test))
-    n, wrong, peak_epoch, peak, last_epoch, last, clean_peak, wrong_peak, wrong_last, clean_last, wrong_first = page.numbers(
+    (
+        n,
+        wrong,
+        peak_epoch,
+        peak,
+        last_epoch,
+        last,
+        clean_peak,
+        wrong_peak,
+        wrong_last,
+        clean_last,
+        wrong_first,
+    ) = page.numbers(
         r"Of the ([\d,]+) training digits, ([\d,]+) carry a wrong label\. The test "
-              r"accuracy peaks at epoch (\d+) with ([\d.]+)%, and ends at epoch (\d+) with "
-              r"([\d.]+)%\. At the peak the network gives ([\d.]+)% of the clean training "
-              r"digits their label but only ([\d.]+)% of the mislabelled ones their wrong "
-              r"label; by the end it has learned ([\d.]+)% of the wrong labels too \(and "
-              r"([\d.]+)% of the right ones\)\. After the first epoch it agreed with only "
-              r"([\d.]+)% of the wrong labels")
+        r"accuracy peaks at epoch (\d+) with ([\d.]+)%, and ends at epoch (\d+) with "
+        r"([\d.]+)%\. At the peak the network gives ([\d.]+)% of the clean training "
+        r"digits their label but only ([\d.]+)% of the mislabelled ones their wrong "
+        r"label; by the end it has learned ([\d.]+)% of the wrong labels too \(and "
+        r"([\d.]+)% of the right ones\)\. After the first epoch it agreed with only "
+        r"([\d.]+)% of the wrong labels"
+    )
     assert n == 2000 and wrong == 800 == noisy["corrupted"].sum()
-    assert np.all(noisy["given labels"][noisy["corrupted"]] != noisy["true labels"][noisy["corrupted"]])
-    assert np.all(noisy["given labels"][~noisy["corrupted"]] == noisy["true labels"][~noisy["corrupted"]])
+    assert np.all(
+        noisy["given labels"][noisy["corrupted"]]
+        != noisy["true labels"][noisy["corrupted"]]
+    )
+    assert np.all(
+        noisy["given labels"][~noisy["corrupted"]]
+        == noisy["true labels"][~noisy["corrupted"]]
+    )
     assert peak_epoch == best + 1 and near(peak, 100 * test[best])
     assert last_epoch == len(test) and near(last, 100 * test[-1])
-    assert peak - last > 10                                       # the fall is clear
+    assert peak - last > 10  # the fall is clear
     assert near(clean_peak, 100 * noisy["clean fit"][best])
     assert near(wrong_peak, 100 * noisy["corrupted fit"][best])
     assert near(wrong_last, 100 * noisy["corrupted fit"][-1])
@@ -97,45 +124,59 @@ def test_four_starts_end_alike_but_apart(page):
     tests = [100 * run.history.test_accuracy[-1] for run in runs]
     low, high, test_low, test_high, travelled, apart, ratio = page.numbers(
         r"training costs between ([\d.]+) and ([\d.]+), and test accuracies between "
-              r"([\d.]+)% and ([\d.]+)%\. Yet they are far apart: seed 0's walk covered a "
-              r"straight-line distance of (\d+) from its start to its end, and the other three "
-              r"trained networks lie on average (\d+) from where it ended, ([\d.]+) times")
+        r"([\d.]+)% and ([\d.]+)%\. Yet they are far apart: seed 0's walk covered a "
+        r"straight-line distance of (\d+) from its start to its end, and the other three "
+        r"trained networks lie on average (\d+) from where it ended, ([\d.]+) times"
+    )
     assert near(low, min(costs)) and near(high, max(costs))
     assert near(test_low, min(tests)) and near(test_high, max(tests))
     end = runs[0].trained.parameters()
     assert near(travelled, np.linalg.norm(end - runs[0].initial.parameters()))
     distances = [np.linalg.norm(run.trained.parameters() - end) for run in runs[1:]]
-    assert near(apart, np.mean(distances)) and near(ratio, np.mean(distances) / np.linalg.norm(end - runs[0].initial.parameters()))
-    for seed, (run, distance) in enumerate(zip(runs, [0.0, *distances])):   # the table
+    assert near(apart, np.mean(distances)) and near(
+        ratio, np.mean(distances) / np.linalg.norm(end - runs[0].initial.parameters())
+    )
+    for seed, (run, distance) in enumerate(zip(runs, [0.0, *distances])):  # the table
         h = run.history
         row = page.numbers(rf" {seed} ([\d.]+) ([\d.]+)% ([\d.]+)% (\d+) ")
-        assert near(row[0], h.train_cost[-1]) and near(row[1], 100 * h.train_accuracy[-1])
+        assert near(row[0], h.train_cost[-1]) and near(
+            row[1], 100 * h.train_accuracy[-1]
+        )
         assert near(row[2], 100 * h.test_accuracy[-1]) and near(row[3], distance)
-    mantissa, power = page.numbers(r"\\\(16! \\times 16! \\approx (\d\.\d) \\times 10\^\{(\d+)\}\\\) identical copies")
+    mantissa, power = page.numbers(
+        r"\\\(16! \\times 16! \\approx (\d\.\d) \\times 10\^\{(\d+)\}\\\) identical copies"
+    )
     relabellings = 1
-    for k in range(1, 17):            # orderings of 16 neurons, for each of the two hidden layers
+    # orderings of 16 neurons, for each of the two hidden layers
+    for k in range(1, 17):
         relabellings *= k * k
-    assert power == math.floor(math.log10(relabellings)) and near(mantissa, relabellings / 10 ** power)
+    assert power == math.floor(math.log10(relabellings)) and near(
+        mantissa, relabellings / 10**power
+    )
 
 
 def test_pca_explains_a_random_walk_too(page):
     path = np.array(recorded.run("video_recipe").history.snapshots)
+
     def shares(points):
         s = np.linalg.svd(points[:-1] - points[-1], compute_uv=False)
-        return s ** 2 / np.sum(s ** 2)
+        return s**2 / np.sum(s**2)
+
     ours = shares(path)
     walk = np.cumsum(np.random.default_rng(0).standard_normal(path.shape), axis=0)
     both, first, second, steps, walk_two, off, distance, low, high = page.numbers(
         r"The first two principal directions explain ([\d.]+)% of the spread of our "
-              r"training path \(([\d.]+)% and ([\d.]+)%\)\. For a random walk of (\d+) Gaussian "
-              r"steps in 13,002 dimensions they explain ([\d.]+)%\. The path is not exactly on "
-              r"the plane: the random start lies ([\d.]+) off it, out of a distance of "
-              r"([\d.]+) from the trained network\. On the plane the cost ranges from "
-              r"(\d+\.\d+) to (\d+\.\d+)")
+        r"training path \(([\d.]+)% and ([\d.]+)%\)\. For a random walk of (\d+) Gaussian "
+        r"steps in 13,002 dimensions they explain ([\d.]+)%\. The path is not exactly on "
+        r"the plane: the random start lies ([\d.]+) off it, out of a distance of "
+        r"([\d.]+) from the trained network\. On the plane the cost ranges from "
+        r"(\d+\.\d+) to (\d+\.\d+)"
+    )
     assert near(both, 100 * ours[:2].sum())
     assert near(first, 100 * ours[0]) and near(second, 100 * ours[1])
     assert steps == 30 and near(walk_two, 100 * shares(walk)[:2].sum())
-    assert walk_two > 75                                          # the caveat: a walk looks flat too
+    # the caveat: a walk looks flat too
+    assert walk_two > 75
     start = path[0] - path[-1]
     assert near(distance, np.linalg.norm(start)) and 0 < off < distance
     # off the plane: what least squares on the first two principal directions leaves over
@@ -144,7 +185,10 @@ def test_pca_explains_a_random_walk_too(page):
     assert near(off, np.linalg.norm(start - on_plane))
     plane = experiments.cost_on_principal_plane()
     assert near(low, plane["cost"].min()) and near(high, plane["cost"].max())
-    assert plane["cost"].min() <= recorded.run("video_recipe").history.train_cost[-1] + 0.01
+    assert (
+        plane["cost"].min()
+        <= recorded.run("video_recipe").history.train_cost[-1] + 0.01
+    )
 
 
 def test_the_report_card(page):
@@ -152,16 +196,25 @@ def test_the_report_card(page):
     blind = recorded.run("without_digit", digit=4)
     fours = digits.y_test == 4
     rows = {
-        "the video's recipe 4,000 digits, true labels": recorded.run("video_recipe").history,
-        "wide network 1,000 digits, shuffled labels": recorded.run("small_training_set").history,
-        "wide network 2,000 digits, 40% wrong labels": experiments.label_noise()["history"],
+        "the video's recipe 4,000 digits, true labels": recorded.run(
+            "video_recipe"
+        ).history,
+        "wide network 1,000 digits, shuffled labels": recorded.run(
+            "small_training_set"
+        ).history,
+        "wide network 2,000 digits, 40% wrong labels": experiments.label_noise()[
+            "history"
+        ],
     }
     for label, h in rows.items():
         train, test = page.numbers(re.escape(label) + r" ([\d.]+)% ([\d.]+)%")
         assert near(train, 100 * h.train_accuracy[-1]), label
         assert near(test, 100 * h.test_accuracy[-1]), label
     n, train, test = page.numbers(
-        r"without 4s ([\d,]+) digits, no 4 among them ([\d.]+)% ([\d.]+)%")
+        r"without 4s ([\d,]+) digits, no 4 among them ([\d.]+)% ([\d.]+)%"
+    )
     assert n == np.sum(digits.y_train != 4)
     assert near(train, 100 * blind.history.train_accuracy[-1])
-    assert test == 0.0 == 100 * np.mean(predict(blind.trained, digits.x_test[fours]) == 4)
+    assert (
+        test == 0.0 == 100 * np.mean(predict(blind.trained, digits.x_test[fours]) == 4)
+    )

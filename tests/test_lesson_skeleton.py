@@ -25,10 +25,12 @@ def figure_count(slug: str) -> int:
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError:
-        pytest.fail(f"lessons/{slug} has no tests: write tests/{name}.py "
-                    "(docs/contributing.md)")
+        pytest.fail(
+            f"lessons/{slug} has no tests: write tests/{name}.py (docs/contributing.md)"
+        )
     assert isinstance(getattr(module, "FIGURES", None), int), (
-        f"tests/{name}.py: set FIGURES to the number of figures the lesson draws")
+        f"tests/{name}.py: set FIGURES to the number of figures the lesson draws"
+    )
     return module.FIGURES
 
 
@@ -38,13 +40,29 @@ def test_the_skeleton(site, slug):
     html = page.html
     assert html.count("<h1") == 1, f"lessons/{slug}: one title"
     scans = re.findall(r'<div class="admonition scan">.*?</div>', html, flags=re.S)
-    assert len(scans) == 1 and "Scan it in five minutes" in scans[0], f"lessons/{slug}: one scan block"
-    assert 5 <= scans[0].count("<li>") <= 7, f"lessons/{slug}: the scan block has 5 to 7 points"
-    headings = [lesson.prose_of(h)[0] for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, flags=re.S)]
-    assert "What changes for you" in headings and headings[-1] == "Check yourself", (slug, headings)
-    assert html.index("admonition scan") < html.index('id="what-changes-for-you"') < html.index('id="check-yourself"')
+    assert len(scans) == 1 and "Scan it in five minutes" in scans[0], (
+        f"lessons/{slug}: one scan block"
+    )
+    assert 5 <= scans[0].count("<li>") <= 7, (
+        f"lessons/{slug}: the scan block has 5 to 7 points"
+    )
+    headings = [
+        lesson.prose_of(h)[0]
+        for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html, flags=re.S)
+    ]
+    assert "What changes for you" in headings and headings[-1] == "Check yourself", (
+        slug,
+        headings,
+    )
+    assert (
+        html.index("admonition scan")
+        < html.index('id="what-changes-for-you"')
+        < html.index('id="check-yourself"')
+    )
     questions = html.count('<details class="question"')
-    assert 2 <= questions <= 4, f"lessons/{slug}: {questions} questions to check yourself"
+    assert 2 <= questions <= 4, (
+        f"lessons/{slug}: {questions} questions to check yourself"
+    )
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -54,23 +72,34 @@ def test_figures_have_alt_text_and_captions(site, slug):
     assert len(figures) == figure_count(slug), f"lessons/{slug}: {len(figures)} figures"
     for figure in figures:
         label = re.search(r'<svg role="img" aria-label="([^"]*)"', figure)
-        assert label and len(label[1].strip()) > 40, f"lessons/{slug}: a figure without alt text"
+        assert label and len(label[1].strip()) > 40, (
+            f"lessons/{slug}: a figure without alt text"
+        )
         assert "<figcaption>" in figure, f"lessons/{slug}: a figure without caption"
 
 
 def test_near_is_strict():
-    assert lesson.near(lesson.Stated("0.0129"), 0.01290000001) and lesson.near(lesson.Stated("13,002"), 13002)
-    assert not lesson.near(lesson.Stated("0.0129"), 0.0131) and not lesson.near(lesson.Stated("70"), 71)
-    assert lesson.Stated("1.3e-9").tolerance == pytest.approx(0.5e-10) and lesson.Stated("96%").tolerance == 0.5
+    assert lesson.near(lesson.Stated("0.0129"), 0.01290000001) and lesson.near(
+        lesson.Stated("13,002"), 13002
+    )
+    assert not lesson.near(lesson.Stated("0.0129"), 0.0131) and not lesson.near(
+        lesson.Stated("70"), 71
+    )
+    assert (
+        lesson.Stated("1.3e-9").tolerance == pytest.approx(0.5e-10)
+        and lesson.Stated("96%").tolerance == 0.5
+    )
 
 
 def test_prose_drops_figures_code_and_navigation_and_keeps_math_as_tex():
-    article = ('<article><h2 id="x">Cost<a class="headerlink" href="#x">¶</a></h2>'
-               '<p>It costs <strong>0.63</strong>; <span class="arithmatex">\\(C = 1\\)</span> and '
-               '<span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>w</mi></mrow>'
-               '<annotation encoding="application/x-tex">w = 3</annotation></semantics></math></span>'
-               '<span class="katex-html" aria-hidden="true"><span class="mord">w=3</span></span></span>.</p>'
-               '<svg><text>12</text></svg><pre><code>x = 1</code></pre><table><tr><td>1</td><td>2</td></tr></table></article>')
+    article = (
+        '<article><h2 id="x">Cost<a class="headerlink" href="#x">¶</a></h2>'
+        '<p>It costs <strong>0.63</strong>; <span class="arithmatex">\\(C = 1\\)</span> and '
+        '<span class="katex"><span class="katex-mathml"><math><semantics><mrow><mi>w</mi></mrow>'
+        '<annotation encoding="application/x-tex">w = 3</annotation></semantics></math></span>'
+        '<span class="katex-html" aria-hidden="true"><span class="mord">w=3</span></span></span>.</p>'
+        "<svg><text>12</text></svg><pre><code>x = 1</code></pre><table><tr><td>1</td><td>2</td></tr></table></article>"
+    )
     text, code = lesson.prose_of(article)
     assert text == "Cost It costs 0.63; \\(C = 1\\) and \\(w = 3\\). 1 2"
     assert code == "x = 1"

@@ -7,15 +7,14 @@ digit printed). A few tests also pin the qualitative claims the prose makes
 """
 
 import functools
-import re
 
 import numpy as np
 import pytest
 
+import recorded
 from downhill.data import load_digits, one_hot
 from downhill.network import accuracy, feedforward, forward, init_network
 from downhill.training import evaluate, sgd_step, sgd_step_fused, train_epoch
-import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -44,7 +43,15 @@ def one_epoch_both_ways():
     for step in (sgd_step, sgd_step_fused):
         rng = np.random.default_rng(0)
         net = init_network((784, 16, 16, 10), rng=rng)
-        train_epoch(net, digits.x_train, one_hot(digits.y_train), eta=1.5, batch_size=10, rng=rng, step=step)
+        train_epoch(
+            net,
+            digits.x_train,
+            one_hot(digits.y_train),
+            eta=1.5,
+            batch_size=10,
+            rng=rng,
+            step=step,
+        )
         nets.append(net)
     return nets
 
@@ -52,15 +59,22 @@ def one_epoch_both_ways():
 def test_the_loop_shown_is_the_loop_run(page):
     digits = cached_digits()
     recipe = cached_recipe()
-    before, after, gap = page.numbers(r"One epoch of the loop takes the test accuracy from "
-                                      r"([\d.]+)% to ([\d.]+)%\. .*? to within ([\d.e+-]+):")
+    before, after, gap = page.numbers(
+        r"One epoch of the loop takes the test accuracy from "
+        r"([\d.]+)% to ([\d.]+)%\. .*? to within ([\d.e+-]+):"
+    )
     assert near(before, 100 * accuracy(recipe.initial, digits.x_test, digits.y_test))
     assert near(after, 100 * recipe.history.test_accuracy[0])
     assert gap < 1e-9
     readable, fused = one_epoch_both_ways()
-    assert near(after, 100 * np.mean(feedforward(readable, digits.x_test).argmax(axis=1) == digits.y_test))
+    assert near(
+        after,
+        100
+        * np.mean(feedforward(readable, digits.x_test).argmax(axis=1) == digits.y_test),
+    )
     assert near(gap, np.abs(readable.parameters() - fused.parameters()).max())
-    assert 'def train_epoch(' in page.code and 'def sgd_step(' in page.code  # the included package code
+    # the included package code
+    assert "def train_epoch(" in page.code and "def sgd_step(" in page.code
 
 
 def test_thirty_epochs(page):
@@ -69,14 +83,16 @@ def test_thirty_epochs(page):
     h = recipe.history
     epochs, steps, test, train, start, end_train, end_test = page.numbers(
         r"after (\d+) epochs \(([\d,]+) steps\) it reads ([\d.]+)% of the test digits "
-              r"correctly and ([\d.]+)% of its training digits\. The cost fell from ([\d.]+) to "
-              r"([\d.]+) on the training digits and to ([\d.]+) on the test digits")
+        r"correctly and ([\d.]+)% of its training digits\. The cost fell from ([\d.]+) to "
+        r"([\d.]+) on the training digits and to ([\d.]+) on the test digits"
+    )
     assert (epochs, steps) == (30, 12_000)
     assert near(test, 100 * h.test_accuracy[-1])
     assert near(train, 100 * h.train_accuracy[-1])
     assert near(start, evaluate(recipe.initial, digits.x_train, digits.y_train)[0])
     assert near(end_train, h.train_cost[-1]) and near(end_test, h.test_cost[-1])
-    assert 0.85 < h.test_accuracy[-1] < 0.96  # "most unseen digits", "several points short of 96%"
+    # "most unseen digits", "several points short of 96%"
+    assert 0.85 < h.test_accuracy[-1] < 0.96
     (wobble,) = page.numbers(r"uncertain by about ±([\d.]+) percentage points")
     p = h.test_accuracy[-1]
     assert near(wobble, 100 * np.sqrt(p * (1 - p) / 1000))
@@ -92,9 +108,12 @@ def test_accuracy_against_training_set_size(page):
         assert steps == 30 * size // 10
     ours = [runs[n].history.test_accuracy[-1] for n in sorted(runs)]
     assert all(b > a for a, b in zip(ours, ours[1:]))  # "climbs steadily"
-    for size, published in NIELSEN_SIZES.items():  # "ours sits below Nielsen's at every size"
+    # "ours sits below Nielsen's at every size"
+    for size, published in NIELSEN_SIZES.items():
         assert 100 * runs[size].history.test_accuracy[-1] < published
-    rise, per_doubling = page.numbers(r"rises by (\d+) points, about ([\d.]+) points per doubling")
+    rise, per_doubling = page.numbers(
+        r"rises by (\d+) points, about ([\d.]+) points per doubling"
+    )
     assert near(rise, 100 * (ours[-1] - ours[0]))
     assert near(per_doubling, 100 * (ours[-1] - ours[0]) / 4)
 
@@ -110,14 +129,20 @@ def test_learning_rate_sweep(page):
         assert near(test, 100 * run.history.test_accuracy[-1])
     too_small, too_large = runs[0.0005], runs[50.0]
     assert too_small.history.test_accuracy[-1] < 0.15  # stays near chance ...
-    assert too_small.history.train_cost[-1] < 0.5 * too_small.history.train_cost[0]  # ... while the cost falls
-    assert abs(too_large.history.train_cost[0] - 1) < 1e-3  # "jumps to exactly 1 in the first epoch"
+    # ... while the cost falls
+    assert too_small.history.train_cost[-1] < 0.5 * too_small.history.train_cost[0]
+    # "jumps to exactly 1 in the first epoch"
+    assert abs(too_large.history.train_cost[0] - 1) < 1e-3
     assert np.ptp(too_large.history.train_cost) < 1e-3  # "and never moves again"
     assert runs[0.05].history.test_accuracy[-1] < recipe.history.test_accuracy[-1]
-    start_cost, start_acc = page.numbers(r"Every run starts at a training cost of ([\d.]+) and ([\d.]+)% test accuracy")
+    start_cost, start_acc = page.numbers(
+        r"Every run starts at a training cost of ([\d.]+) and ([\d.]+)% test accuracy"
+    )
     assert near(start_cost, evaluate(recipe.initial, digits.x_train, digits.y_train)[0])
     assert near(start_acc, 100 * accuracy(recipe.initial, digits.x_test, digits.y_test))
-    before, after = page.numbers(r"the ten outputs average ([\d.]+), far too bright.*?they average ([\d.]+)\.")
+    before, after = page.numbers(
+        r"the ten outputs average ([\d.]+), far too bright.*?they average ([\d.]+)\."
+    )
     assert near(before, feedforward(too_small.initial, digits.x_test).mean())
     assert near(after, feedforward(too_small.trained, digits.x_test).mean())
     frozen = feedforward(too_large.trained, digits.x_test)
@@ -129,14 +154,22 @@ def test_learning_rate_sweep(page):
 def test_quadratic_against_cross_entropy(page):
     recipe = cached_recipe()
     cross_entropy = recorded.run("cross_entropy_recipe")
-    for name, eta, run in (("quadratic", 1.5, recipe), ("cross-entropy", 0.5, cross_entropy)):
+    for name, eta, run in (
+        ("quadratic", 1.5, recipe),
+        ("cross-entropy", 0.5, cross_entropy),
+    ):
         cells = page.numbers(rf"{name} ([\d.]+) ([\d.]+)% ([\d.]+)% ([\d.]+)%")
         assert float(cells[0]) == eta
         for cell, epoch in zip(cells[1:], (0, 2, -1)):
             assert near(cell, 100 * run.history.test_accuracy[epoch])
     # "well ahead after the first epoch" (beyond the ~1-point noise), "within a few points" at the end
-    assert cross_entropy.history.test_accuracy[0] - recipe.history.test_accuracy[0] > 0.03
-    assert abs(cross_entropy.history.test_accuracy[-1] - recipe.history.test_accuracy[-1]) < 0.04
+    assert (
+        cross_entropy.history.test_accuracy[0] - recipe.history.test_accuracy[0] > 0.03
+    )
+    assert (
+        abs(cross_entropy.history.test_accuracy[-1] - recipe.history.test_accuracy[-1])
+        < 0.04
+    )
 
 
 def test_normal_against_scaled_start(page):
@@ -150,8 +183,9 @@ def test_normal_against_scaled_start(page):
 
     spread_normal, spread_scaled, sat_normal, sat_scaled = page.numbers(
         r"the spread of \\\(z\\\) is about ([\d.]+) on average with N\(0, 1\) weights and ([\d.]+) "
-              r"with scaled ones\. At the start, (\d+)% .*?with scaled weights, (\d+)%")
-    norms = (digits.x_train ** 2).sum(axis=1)
+        r"with scaled ones\. At the start, (\d+)% .*?with scaled weights, (\d+)%"
+    )
+    norms = (digits.x_train**2).sum(axis=1)
     assert near(spread_normal, np.sqrt(norms + 1).mean())
     assert near(spread_scaled, np.sqrt(norms / 784 + 1).mean())
     assert near(sat_normal, 100 * saturated(recipe.initial))
@@ -161,10 +195,12 @@ def test_normal_against_scaled_start(page):
     assert spread_normal == pytest.approx(z.std(), rel=0.15)
 
     s, n = scaled.history.test_accuracy, recipe.history.test_accuracy
-    values = page.numbers(r"After one epoch the scaled start reads ([\d.]+)% of the test digits, the "
-                          r"N\(0, 1\) start ([\d.]+)%; after three, ([\d.]+)% against ([\d.]+)%\. The "
-                          r"scaled start first reaches 85% in epoch (\d+), the N\(0, 1\) start in epoch "
-                          r"(\d+)\. After 30 epochs: ([\d.]+)% against ([\d.]+)%")
+    values = page.numbers(
+        r"After one epoch the scaled start reads ([\d.]+)% of the test digits, the "
+        r"N\(0, 1\) start ([\d.]+)%; after three, ([\d.]+)% against ([\d.]+)%\. The "
+        r"scaled start first reaches 85% in epoch (\d+), the N\(0, 1\) start in epoch "
+        r"(\d+)\. After 30 epochs: ([\d.]+)% against ([\d.]+)%"
+    )
     for value, computed in zip(values[:4], (s[0], n[0], s[2], n[2])):
         assert near(value, 100 * computed)
     assert values[4] == next(e for e, a in enumerate(s, 1) if a >= 0.85)
@@ -177,18 +213,24 @@ def test_what_converged_looks_like(page):
     digits = cached_digits()
     recipe = cached_recipe()
     h = recipe.history
-    cost = np.array([evaluate(recipe.initial, digits.x_train, digits.y_train)[0], *h.train_cost])
+    cost = np.array(
+        [evaluate(recipe.initial, digits.x_train, digits.y_train)[0], *h.train_cost]
+    )
     change = np.abs(np.diff(cost))
     test = np.array(h.test_accuracy)
-    settled_cost = next(e for e in range(1, 31) if np.all(change[e - 1:] < 0.01))
+    settled_cost = next(e for e in range(1, 31) if np.all(change[e - 1 :] < 0.01))
     level = test[-5:].mean()
     band = 2 * np.sqrt(level * (1 - level) / 1000)
-    settled_accuracy = next(e for e in range(1, 31) if np.all(np.abs(test[e - 1:] - level) <= band))
-    values = page.numbers(r"From epoch (\d+) on, the training cost never changes by more than 0\.01 in "
-                          r"an epoch\. From epoch (\d+) on, the test accuracy stays within ±([\d.]+) points "
-                          r"of its final level of ([\d.]+)%\. Yet between epoch \d+ and epoch 30 the "
-                          r"training cost still falls by (\d+)%, from ([\d.]+) to ([\d.]+), while the test "
-                          r"cost is lowest in epoch (\d+) and barely moves \(([\d.]+) at best, ([\d.]+) at the end\)")
+    settled_accuracy = next(
+        e for e in range(1, 31) if np.all(np.abs(test[e - 1 :] - level) <= band)
+    )
+    values = page.numbers(
+        r"From epoch (\d+) on, the training cost never changes by more than 0\.01 in "
+        r"an epoch\. From epoch (\d+) on, the test accuracy stays within ±([\d.]+) points "
+        r"of its final level of ([\d.]+)%\. Yet between epoch \d+ and epoch 30 the "
+        r"training cost still falls by (\d+)%, from ([\d.]+) to ([\d.]+), while the test "
+        r"cost is lowest in epoch (\d+) and barely moves \(([\d.]+) at best, ([\d.]+) at the end\)"
+    )
     assert values[:2] == [settled_cost, settled_accuracy]
     assert near(values[2], 100 * band) and near(values[3], 100 * level)
     assert near(values[4], 100 * (1 - cost[-1] / cost[settled_accuracy]))

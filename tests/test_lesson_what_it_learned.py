@@ -9,9 +9,9 @@ import functools
 import numpy as np
 import pytest
 
+import recorded
 from downhill.data import load_digits
 from downhill.network import feedforward, forward, predict
-import recorded
 from lesson import near
 
 pytestmark = pytest.mark.slow
@@ -48,7 +48,9 @@ def test_the_test_accuracy(page):
     run = cached_run()
     digits = cached_digits()
     right = int((predict(run.trained, digits.x_test) == digits.y_test).sum())
-    stated = page.numbers(r"names (\d+(?:\.\d+)?) correctly \((\d+(?:\.\d+)?)%\) and gets (\d+(?:\.\d+)?) wrong")
+    stated = page.numbers(
+        r"names (\d+(?:\.\d+)?) correctly \((\d+(?:\.\d+)?)%\) and gets (\d+(?:\.\d+)?) wrong"
+    )
     assert stated == [right, pytest.approx(right / 10, abs=0.05), 1000 - right]
     # The prose says "about nine in ten", "a little below" Nielsen's 91.3% for 2,000
     # images, and "several points below 96%": keep those true.
@@ -56,9 +58,12 @@ def test_the_test_accuracy(page):
     assert 960 - right >= 30
     assert "about nine test digits in ten" in page
     # Beside the published number, with the reason for the gap.
-    published, theirs, ours = page.numbers(r"The video's network does better, about (\d+)%, mainly because it "
-                                           r"learned from ([\d,]+) digits and ours from ([\d,]+)\.")
-    assert (published, theirs) == (96, 50_000)            # 3Blue1Brown, and Nielsen's training set
+    published, theirs, ours = page.numbers(
+        r"The video's network does better, about (\d+)%, mainly because it "
+        r"learned from ([\d,]+) digits and ours from ([\d,]+)\."
+    )
+    # 3Blue1Brown, and Nielsen's training set
+    assert (published, theirs) == (96, 50_000)
     assert ours == len(cached_digits().x_train)
 
 
@@ -70,13 +75,14 @@ def test_trained_weights_resemble_their_start(page):
     similarity = [np.corrcoef(start[j, inked], end[j, inked])[0, 1] for j in range(16)]
     low, high, moved, spread = page.numbers(
         r"random start at (\d+(?:\.\d+)?) to (\d+(?:\.\d+)?) \(1 would.*?moved a weight by (\d+(?:\.\d+)?) on average"
-              r".*?standard deviation\) of (\d+(?:\.\d+)?)")
+        r".*?standard deviation\) of (\d+(?:\.\d+)?)"
+    )
     assert near(low, min(similarity))
     assert near(high, max(similarity))
     assert near(moved, np.abs(end - start)[:, inked].mean())
     assert near(spread, start.std())
     assert min(similarity) > 0.7  # "mostly the random numbers they started from"
-    assert moved < spread / 2     # "a small nudge"
+    assert moved < spread / 2  # "a small nudge"
 
 
 def test_blank_pixels_keep_their_random_start(page):
@@ -89,11 +95,14 @@ def test_blank_pixels_keep_their_random_start(page):
     lit = np.count_nonzero(digits.x_test[:, never_inked].any(axis=1))
     blank, frozen, in_test = page.numbers(
         r"(\d+) of the 784 pixels are blank in every one of the 4,000 training digits\. "
-              r"Their ([\d,]+\d) weights.*?(\d+) of the 1,000 test digits do put some ink")
+        r"Their ([\d,]+\d) weights.*?(\d+) of the 1,000 test digits do put some ink"
+    )
     assert (blank, frozen, in_test) == (never_inked.sum(), 16 * never_inked.sum(), lit)
     assert f"all {16 * never_inked.sum():,} unchanged, bit for bit" in page
     inked_by = np.count_nonzero(digits.x_train, axis=0)
-    rare = page.numbers(r"Another (\d+) pixels are inked by fewer than 10 training digits")[0]
+    rare = page.numbers(
+        r"Another (\d+) pixels are inked by fewer than 10 training digits"
+    )[0]
     assert rare == np.count_nonzero((inked_by > 0) & (inked_by < 10))
 
 
@@ -106,9 +115,19 @@ def test_the_confusion_matrix_sentence(page):
     off = np.where(np.eye(10, dtype=bool), 0, counts)
     true, said = np.unravel_index(off.argmax(), off.shape)
     best, worst = counts.diagonal().argmax(), counts.diagonal().argmin()
-    stated = page.numbers(r"most common mistake: an? (\d) read as an? (\d), in (\d+) of the 100 test \d+s\. "
-                          r"The easiest digit was (\d) \((\d+) of 100 right\), the hardest (\d) \((\d+) of 100\)")
-    assert stated == [true, said, off.max(), best, counts[best, best], worst, counts[worst, worst]]
+    stated = page.numbers(
+        r"most common mistake: an? (\d) read as an? (\d), in (\d+) of the 100 test \d+s\. "
+        r"The easiest digit was (\d) \((\d+) of 100 right\), the hardest (\d) \((\d+) of 100\)"
+    )
+    assert stated == [
+        true,
+        said,
+        off.max(),
+        best,
+        counts[best, best],
+        worst,
+        counts[worst, worst],
+    ]
 
 
 def test_the_mistakes_and_their_confidence(page):
@@ -119,7 +138,8 @@ def test_the_mistakes_and_their_confidence(page):
     wrong = answers != digits.y_test
     mistakes, sure, median_wrong, median_right = page.numbers(
         r"Of its (\d+) mistakes, (\d+)% came with an output above 0\.9.*?"
-              r"confidence of a wrong answer was (\d+(?:\.\d+)?), against (\d+(?:\.\d+)?) for a right one")
+        r"confidence of a wrong answer was (\d+(?:\.\d+)?), against (\d+(?:\.\d+)?) for a right one"
+    )
     assert mistakes == wrong.sum()
     assert near(sure, 100 * np.mean(confidence[wrong] > 0.9))
     assert near(median_wrong, np.median(confidence[wrong]))
@@ -130,14 +150,14 @@ def test_the_mistakes_and_their_confidence(page):
 
 def test_confident_on_noise(page):
     run = cached_run()
-    digits = cached_digits()
     noise = np.random.default_rng(7).uniform(0, 1, size=(1000, 784))
     outputs = feedforward(run.trained, noise)
     top, named = outputs.max(axis=1), outputs.argmax(axis=1)
     counts = np.bincount(named[top > 0.9], minlength=10)
     above_09, above_05, favourite, times, of = page.numbers(
         r"On (\d+)% of the 1,000 noise images the network gives one digit an output above 0\.9, "
-              r"and above 0\.5 on (\d+)%\. When it is that sure, it most often says (\d) \((\d+) of (\d+) times\)")
+        r"and above 0\.5 on (\d+)%\. When it is that sure, it most often says (\d) \((\d+) of (\d+) times\)"
+    )
     assert near(above_09, 100 * np.mean(top > 0.9))
     assert near(above_05, 100 * np.mean(top > 0.5))
     assert (favourite, times, of) == (counts.argmax(), counts.max(), counts.sum())
@@ -154,8 +174,10 @@ def test_hidden_activations_pinned_on_noise_and_digits(page):
         hidden = forward(run.trained, x)[0][1]
         return 100 * np.mean((hidden < 0.01) | (hidden > 0.99))
 
-    on_noise, on_digits = page.numbers(r"In the first hidden layer, (\d+)% of the activations for noise "
-                                       r"sit within 0\.01 of 0 or 1, and (\d+)% for real digits")
+    on_noise, on_digits = page.numbers(
+        r"In the first hidden layer, (\d+)% of the activations for noise "
+        r"sit within 0\.01 of 0 or 1, and (\d+)% for real digits"
+    )
     assert near(on_noise, pinned(noise))
     assert near(on_digits, pinned(digits.x_test))
 
@@ -175,8 +197,12 @@ def test_accuracy_against_shift(page):
     assert right == pytest.approx([score(s, 2) for s in range(5)], abs=0.051)
     assert down == pytest.approx([score(s, 1) for s in range(5)], abs=0.051)
     assert right[3] < right[0] / 2 and down[3] < down[0] / 2  # "accuracy falls steeply"
-    lost = page.numbers(r"at four pixels down, (\d+(?:\.\d+)?)% of all the ink is lost")[0]
-    assert lost == pytest.approx(100 * (1 - slide(images, 4, 1).sum() / images.sum()), abs=0.051)
+    lost = page.numbers(
+        r"at four pixels down, (\d+(?:\.\d+)?)% of all the ink is lost"
+    )[0]
+    assert lost == pytest.approx(
+        100 * (1 - slide(images, 4, 1).sum() / images.sum()), abs=0.051
+    )
     assert lost < 5  # "but little"
 
 
@@ -185,9 +211,15 @@ def test_the_shifted_example(page):
     digits = cached_digits()
     images = digits.x_test.reshape(-1, 28, 28)
     in_place = predict(run.trained, digits.x_test) == digits.y_test
-    one_over = predict(run.trained, slide(images, 1, 2).reshape(-1, 784)) == digits.y_test
+    one_over = (
+        predict(run.trained, slide(images, 1, 2).reshape(-1, 784)) == digits.y_test
+    )
     i = int(np.flatnonzero(in_place & ~one_over)[0])
-    answers = [int(predict(run.trained, slide(images[i], s, 1).ravel())) for s in range(5)]
+    answers = [
+        int(predict(run.trained, slide(images[i], s, 1).ravel())) for s in range(5)
+    ]
     assert answers[0] == digits.y_test[i] != answers[1]
-    assert (f"For this {digits.y_test[i]} the network's answers at shifts 0 to 4 are "
-            f"{', '.join(map(str, answers))}.") in page
+    assert (
+        f"For this {digits.y_test[i]} the network's answers at shifts 0 to 4 are "
+        f"{', '.join(map(str, answers))}."
+    ) in page

@@ -41,16 +41,28 @@ class Page(HTMLParser):
             if attributes.get(key):
                 self.ids.add(attributes[key])
         href = attributes.get("href")
-        if href and (tag in ("a", "area") or (tag == "link" and attributes.get("rel") not in ("canonical", "alternate"))):
+        if href and (
+            tag in ("a", "area")
+            or (
+                tag == "link"
+                and attributes.get("rel") not in ("canonical", "alternate")
+            )
+        ):
             self.links.append(href)
             if self._primary_nav and tag == "a":
                 self.nav_links.append(href)
         if self._primary_nav and tag == "nav":
             self._primary_nav += 1
-        if tag == "nav" and "md-nav--primary" in (attributes.get("class") or "").split():
+        if (
+            tag == "nav"
+            and "md-nav--primary" in (attributes.get("class") or "").split()
+        ):
             self._primary_nav = 1
         self.h1 += tag == "h1"
-        self.summaries += tag in ("div", "details") and "scan" in (attributes.get("class") or "").split()
+        self.summaries += (
+            tag in ("div", "details")
+            and "scan" in (attributes.get("class") or "").split()
+        )
 
     def handle_endtag(self, tag):
         if tag == "nav" and self._primary_nav:
@@ -61,7 +73,10 @@ def read_site(site: Path) -> tuple[str, dict[str, Page]]:
     """The site's published root URL (from its sitemap) and every built page, parsed."""
     sitemap = (site / "sitemap.xml").read_text(encoding="utf8")
     first = re.search(r"<loc>([^<]+)</loc>", sitemap)[1]
-    root = first[: first.index("/", len(urlsplit(first).scheme) + 3)] + urlsplit(first).path
+    root = (
+        first[: first.index("/", len(urlsplit(first).scheme) + 3)]
+        + urlsplit(first).path
+    )
     root = root if root.endswith("/") else root + "/"
     pages = {}
     for path in sorted(site.rglob("*.html")):
@@ -78,8 +93,11 @@ def page_url(root: str, name: str) -> str:
 def target(site: Path, root: str, url: str) -> str | None:
     """The built file a URL inside the site serves, or None if there is none."""
     path = unquote(urlsplit(url).path)
-    rel = path[len(urlsplit(root).path):]
-    for candidate in (rel, rel + "index.html" if rel.endswith("/") or not rel else rel + "/index.html"):
+    rel = path[len(urlsplit(root).path) :]
+    for candidate in (
+        rel,
+        rel + "index.html" if rel.endswith("/") or not rel else rel + "/index.html",
+    ):
         if candidate and (site / candidate).is_file():
             return candidate
     return None
@@ -101,9 +119,13 @@ def check_links(site: Path) -> tuple[list[str], dict[str, set[str]]]:
             found = target(site, root, url)
             fragment = unquote(urlsplit(url).fragment)
             if found is None:
-                broken.append(f"{name}: link to {href!r}: no such page or file in the built site")
+                broken.append(
+                    f"{name}: link to {href!r}: no such page or file in the built site"
+                )
             elif fragment and found in pages and fragment not in pages[found].ids:
-                broken.append(f"{name}: link to {href!r}: {found} has no element with id {fragment!r}")
+                broken.append(
+                    f"{name}: link to {href!r}: {found} has no element with id {fragment!r}"
+                )
     return broken, external
 
 
@@ -116,19 +138,34 @@ def test_external_links_are_listed_not_fetched(site):
     _, external = check_links(site)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     report = ARTIFACTS / "external-links.txt"
-    lines = ["External links of the built site (not fetched by the tests), with the pages that use them:", ""]
-    lines += [f"{url}\n    " + ", ".join(sorted(pages)) for url, pages in sorted(external.items())]
+    lines = [
+        "External links of the built site (not fetched by the tests), with the pages that use them:",
+        "",
+    ]
+    lines += [
+        f"{url}\n    " + ", ".join(sorted(pages))
+        for url, pages in sorted(external.items())
+    ]
     report.write_text("\n".join(lines) + "\n", encoding="utf8")
-    assert any(url.startswith("https://github.com/downhill-course/downhill") for url in external)
+    assert any(
+        url.startswith("https://github.com/downhill-course/downhill")
+        for url in external
+    )
 
 
 def test_the_link_check_finds_broken_links_and_anchors(tmp_path):
-    (tmp_path / "sitemap.xml").write_text("<urlset><url><loc>https://example.org/course/</loc></url></urlset>")
+    (tmp_path / "sitemap.xml").write_text(
+        "<urlset><url><loc>https://example.org/course/</loc></url></urlset>"
+    )
     (tmp_path / "a").mkdir()
-    (tmp_path / "index.html").write_text('<h1 id="top">Home</h1><a href="a/">fine</a> <a href="a/#here">fine</a>'
-                                         ' <a href="/course/a/#gone">no anchor</a> <a href="b/">no page</a>'
-                                         ' <a href="https://example.com/x">outside</a> <a href="#top">fine</a>')
-    (tmp_path / "a/index.html").write_text('<p id="here"><a href="../index.html#nowhere">no anchor</a></p>')
+    (tmp_path / "index.html").write_text(
+        '<h1 id="top">Home</h1><a href="a/">fine</a> <a href="a/#here">fine</a>'
+        ' <a href="/course/a/#gone">no anchor</a> <a href="b/">no page</a>'
+        ' <a href="https://example.com/x">outside</a> <a href="#top">fine</a>'
+    )
+    (tmp_path / "a/index.html").write_text(
+        '<p id="here"><a href="../index.html#nowhere">no anchor</a></p>'
+    )
     broken, external = check_links(tmp_path)
     assert broken == [
         "a/index.html: link to '../index.html#nowhere': index.html has no element with id 'nowhere'",
@@ -140,7 +177,10 @@ def test_the_link_check_finds_broken_links_and_anchors(tmp_path):
 
 def nav_pages(site: Path) -> set[str]:
     root, pages = read_site(site)
-    return {target(site, root, urljoin(page_url(root, "index.html"), href)) for href in pages["index.html"].nav_links}
+    return {
+        target(site, root, urljoin(page_url(root, "index.html"), href))
+        for href in pages["index.html"].nav_links
+    }
 
 
 def test_every_page_is_in_the_nav(site):
@@ -157,7 +197,9 @@ def test_no_page_is_an_orphan(site):
         name = todo.pop()
         for href in pages[name].links:
             url = urljoin(page_url(root, name), href)
-            found = target(site, root, url) if url.startswith(root.rstrip("/")) else None
+            found = (
+                target(site, root, url) if url.startswith(root.rstrip("/")) else None
+            )
             if found in pages and found not in seen:
                 seen.add(found)
                 todo.append(found)
@@ -165,16 +207,21 @@ def test_no_page_is_an_orphan(site):
 
 
 def lessons(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.glob("lessons/*/index.html"))
+    return sorted(
+        p.relative_to(site).as_posix() for p in site.glob("lessons/*/index.html")
+    )
 
 
 def test_every_lesson_has_one_h1_and_one_summary_block(site):
     _, pages = read_site(site)
     assert len(lessons(site)) >= 8
     for name in lessons(site):
-        assert pages[name].h1 == 1, f"{name}: {pages[name].h1} H1 headings; a lesson has exactly one (its title)"
+        assert pages[name].h1 == 1, (
+            f"{name}: {pages[name].h1} H1 headings; a lesson has exactly one (its title)"
+        )
         assert pages[name].summaries == 1, (
-            f'{name}: {pages[name].summaries} summary blocks; a lesson opens with exactly one '
-            '(!!! scan "Scan it in five minutes", see docs/contributing.md)')
+            f"{name}: {pages[name].summaries} summary blocks; a lesson opens with exactly one "
+            '(!!! scan "Scan it in five minutes", see docs/contributing.md)'
+        )
     for name, page in pages.items():
         assert page.h1 == 1, f"{name}: {page.h1} H1 headings"

@@ -18,8 +18,12 @@ def test_inline_and_display_math_become_katex_html_and_mathml():
     html = math.typeset(INLINE + DISPLAY + ALIGNED)
     assert "\\(" not in html and "\\[" not in html
     assert html.count('<span class="katex">') == 3 and html.count("<math ") == 3
-    assert html.count('<span class="katex-display">') == 2 and html.count('display="block"') == 2
-    assert "<mo>&lt;</mo>" in html  # the page's HTML escapes were undone before KaTeX read the TeX
+    assert (
+        html.count('<span class="katex-display">') == 2
+        and html.count('display="block"') == 2
+    )
+    # the page's HTML escapes were undone before KaTeX read the TeX
+    assert "<mo>&lt;</mo>" in html
     assert '<annotation encoding="application/x-tex">\\eta &lt; 1</annotation>' in html
     assert html.startswith("<p>The rate ") and html.count("<p>") == 1
 
@@ -28,18 +32,25 @@ def test_a_page_without_math_is_left_alone_and_links_nothing():
     page = "<p>No maths, only $5 and a backslash \\( in prose.</p>"
     assert math.typeset(page) == page
     assert math.link_stylesheet(page, "../katex.css") == page
-    assert math.link_stylesheet(INLINE, "../katex.css").startswith('<link rel="stylesheet" href="../katex.css">\n<p>')
+    assert math.link_stylesheet(INLINE, "../katex.css").startswith(
+        '<link rel="stylesheet" href="../katex.css">\n<p>'
+    )
 
 
-@pytest.mark.parametrize(("tex", "message"), [
-    ("\\frac{a", "Unexpected end of input"),
-    ("\\eta \\cdott x", "Undefined control sequence: \\cdott"),
-    ("é", "strict mode"),  # LaTeX would not accept it either
-])
+@pytest.mark.parametrize(
+    ("tex", "message"),
+    [
+        ("\\frac{a", "Unexpected end of input"),
+        ("\\eta \\cdott x", "Undefined control sequence: \\cdott"),
+        ("é", "strict mode"),  # LaTeX would not accept it either
+    ],
+)
 def test_tex_katex_rejects_raises_with_katex_s_message(tex, message):
     with pytest.raises(math.MathError, match=re.escape(message)) as raised:
         math.typeset(f'<span class="arithmatex">\\({tex}\\)</span>')
-    assert raised.value.tex == tex and str(raised.value).startswith("ParseError: KaTeX parse error:")
+    assert raised.value.tex == tex and str(raised.value).startswith(
+        "ParseError: KaTeX parse error:"
+    )
 
 
 def test_math_of_an_unknown_shape_is_refused():
@@ -51,7 +62,8 @@ def test_the_line_of_a_formula_in_markdown_and_in_a_notebook():
     markdown = "# Page\n\nText $a$.\n\n$$\n\\frac{\\partial C}{\\partial w\n$$\n"
     assert math.source_line(markdown, "\n\\frac{\\partial C}{\\partial w\n") == 6
     notebook = json.dumps({"cells": [{"source": ["Rate $\\eta < 1$\n"]}]}, indent=1)
-    assert math.source_line(notebook, "\\eta < 1") == 5  # {, "cells", {, "source", then the line
+    # {, "cells", {, "source", then the line
+    assert math.source_line(notebook, "\\eta < 1") == 5
     assert math.source_line(markdown, "\\nowhere") is None
 
 
@@ -60,7 +72,7 @@ def test_the_stylesheet_lists_only_woff2_fonts_that_are_vendored():
     fonts = re.findall(r"url\(([^)]*)\)", css)
     assert fonts and all(font.endswith(".woff2") for font in fonts)
     assert sorted(f"fonts/{path.name}" for path in math.fonts()) == sorted(set(fonts))
-    assert "format(\"woff\")" not in css and "truetype" not in css
+    assert 'format("woff")' not in css and "truetype" not in css
 
 
 def test_katex_s_glyph_drawings_are_hidden_from_screen_readers():

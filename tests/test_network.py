@@ -3,9 +3,21 @@
 import numpy as np
 import pytest
 
-from downhill.network import (SIZES, Network, accuracy, feedforward, forward, init_network,
-                              parameter_breakdown, parameter_count, predict, relu, relu_prime,
-                              sigmoid, sigmoid_prime)
+from downhill.network import (
+    SIZES,
+    Network,
+    accuracy,
+    feedforward,
+    forward,
+    init_network,
+    parameter_breakdown,
+    parameter_count,
+    predict,
+    relu,
+    relu_prime,
+    sigmoid,
+    sigmoid_prime,
+)
 
 
 def test_parameter_count_is_13002():
@@ -43,7 +55,9 @@ def test_output_layer_is_sigmoid_even_with_relu_hidden():
 
 def test_sigmoid_and_relu():
     assert sigmoid(0.0) == 0.5 and sigmoid_prime(0.0) == 0.25
-    assert sigmoid(40.0) == pytest.approx(1.0) and sigmoid(-40.0) == pytest.approx(0.0, abs=1e-17)
+    assert sigmoid(40.0) == pytest.approx(1.0) and sigmoid(-40.0) == pytest.approx(
+        0.0, abs=1e-17
+    )
     z = np.linspace(-5, 5, 11)
     assert np.allclose(sigmoid(z) + sigmoid(-z), 1)
     assert np.allclose(sigmoid_prime(z), (sigmoid(z + 1e-6) - sigmoid(z - 1e-6)) / 2e-6)
@@ -60,7 +74,9 @@ def test_initialisations():
     assert [b.shape for b in normal.b] == [(16,), (16,), (10,)]
     assert abs(normal.W[0].std() - 1) < 0.03
     assert abs(scaled.W[0].std() * np.sqrt(784) - 1) < 0.03
-    assert all(np.all(W == 0.02) for W in constant.W) and all(np.all(b == 0) for b in constant.b)
+    assert all(np.all(W == 0.02) for W in constant.W) and all(
+        np.all(b == 0) for b in constant.b
+    )
     with pytest.raises(ValueError, match="unknown init"):
         init_network(rng=rng, init="xavier")
 

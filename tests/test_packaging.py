@@ -9,10 +9,17 @@ import sys
 import zipfile
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[1]
 # Build machinery: what the site's build and tests need and a learner's notebook does not.
-MACHINERY = {"mkdocs", "markdown_exec", "mkdocs_jupyter", "nbconvert", "pytest", "playwright", "site_build"}
+MACHINERY = {
+    "mkdocs",
+    "markdown_exec",
+    "mkdocs_jupyter",
+    "nbconvert",
+    "pytest",
+    "playwright",
+    "site_build",
+}
 
 
 def imported_top_levels(source: str) -> set[str]:
@@ -26,25 +33,74 @@ def imported_top_levels(source: str) -> set[str]:
 
 
 def test_the_wheel_holds_the_learning_code_and_nothing_of_the_build(tmp_path):
-    project = tmp_path / "project"  # a copy: setuptools writes build/ and *.egg-info beside the sources
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".*", "site", "__pycache__", "*.egg-info", "build",
-                                                                  "notebooks", "test-artifacts", "screenshots"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(tmp_path), str(project)], check=True, capture_output=True)
+    # a copy: setuptools writes build/ and *.egg-info beside the sources
+    project = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".*",
+            "site",
+            "__pycache__",
+            "*.egg-info",
+            "build",
+            "notebooks",
+            "test-artifacts",
+            "screenshots",
+        ),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(tmp_path),
+            str(project),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = tmp_path.glob("downhill-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        modules = {name: archive.read(name).decode("utf8") for name in names if name.endswith(".py")}
-    assert {name.split("/")[0] for name in names} == {"downhill", wheel.name.split("-py")[0] + ".dist-info"}
-    learning = {"network", "costs", "backprop", "training", "descent", "data", "figures", "experiments",
-                "cache", "notebook", "cli"}
+        modules = {
+            name: archive.read(name).decode("utf8")
+            for name in names
+            if name.endswith(".py")
+        }
+    assert {name.split("/")[0] for name in names} == {
+        "downhill",
+        wheel.name.split("-py")[0] + ".dist-info",
+    }
+    learning = {
+        "network",
+        "costs",
+        "backprop",
+        "training",
+        "descent",
+        "data",
+        "figures",
+        "experiments",
+        "cache",
+        "notebook",
+        "cli",
+    }
     assert learning <= {Path(name).stem for name in modules}
     for name, source in modules.items():
-        assert not imported_top_levels(source) & MACHINERY, f"{name} imports build machinery"
+        assert not imported_top_levels(source) & MACHINERY, (
+            f"{name} imports build machinery"
+        )
 
 
 def test_the_course_package_imports_no_build_machinery():
     """The fast half of the wheel test, on the package's sources."""
     for path in sorted((ROOT / "snippets/downhill").rglob("*.py")):
         used = imported_top_levels(path.read_text(encoding="utf8")) & MACHINERY
-        assert not used, f"{path.relative_to(ROOT)} imports {', '.join(sorted(used))}: move it to site_build/"
+        assert not used, (
+            f"{path.relative_to(ROOT)} imports {', '.join(sorted(used))}: move it to site_build/"
+        )

@@ -21,14 +21,25 @@ def article_without_links(html: str) -> str:
     return re.sub(r'\s(href|src)="[^"]*"', "", article)
 
 
-@pytest.mark.parametrize("page", sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md")
-                                         if p.name != "build-report.md"))  # it reports the build
+@pytest.mark.parametrize(
+    "page",
+    sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "docs").rglob("*.md")
+        # it reports the build
+        if p.name != "build-report.md"
+    ),
+)
 def test_a_page_built_alone_equals_the_page_built_with_the_rest(site, tmp_path, page):
     alone = build_ok(tmp_path / "alone", env={"DOWNHILL_PAGE": page})
     html = Path(page).relative_to("docs").with_suffix("")
-    html = Path("index.html") if html.name == "index" and html.parent == Path(".") else (
-        html.parent / "index.html" if html.name == "index" else html / "index.html"
+    html = (
+        Path("index.html")
+        if html.name == "index" and html.parent == Path(".")
+        else (
+            html.parent / "index.html" if html.name == "index" else html / "index.html"
+        )
     )
-    assert article_without_links((alone / html).read_text(encoding="utf8")) == article_without_links(
-        (site / html).read_text(encoding="utf8")
-    )
+    assert article_without_links(
+        (alone / html).read_text(encoding="utf8")
+    ) == article_without_links((site / html).read_text(encoding="utf8"))

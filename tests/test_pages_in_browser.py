@@ -26,8 +26,20 @@ from pathlib import Path
 
 import pytest
 
-from browser import (AUDIT_JS, ARTIFACTS, SCREENSHOTS, PageReport, Traffic, built_pages, each_page, shot_name, take,
-                     url_of, wait_for_math, watch)
+from browser import (
+    ARTIFACTS,
+    AUDIT_JS,
+    SCREENSHOTS,
+    PageReport,
+    Traffic,
+    built_pages,
+    each_page,
+    shot_name,
+    take,
+    url_of,
+    wait_for_math,
+    watch,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -69,23 +81,36 @@ def audit_page(page, url: str, traffic: Traffic, screenshot: Path | None) -> Pag
 def navigate_instantly(page, url: str, traffic: Traffic) -> list[str]:
     """Reach `url` from the page shown through Material's instant navigation (a click
     on a link, no reload), then check its formulas and the console."""
-    page.evaluate("""url => {
+    page.evaluate(
+        """url => {
         window.__downhillNoReload = true;
         document.querySelector('article')?.setAttribute('data-downhill-left', '');
         const link = Object.assign(document.createElement('a'), {href: url});
         document.body.append(link);
         link.click();
         link.remove();
-    }""", url)
+    }""",
+        url,
+    )
     problems = []
     try:
-        page.wait_for_function("""url => location.href.split('#')[0] === url
-            && document.querySelector('article:not([data-downhill-left])')""", arg=url, timeout=20_000)
-        page.wait_for_function("""() => [...document.querySelectorAll('article link[rel=stylesheet]')]
-            .every(link => link.sheet)""", timeout=20_000)
+        page.wait_for_function(
+            """url => location.href.split('#')[0] === url
+            && document.querySelector('article:not([data-downhill-left])')""",
+            arg=url,
+            timeout=20_000,
+        )
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('article link[rel=stylesheet]')]
+            .every(link => link.sheet)""",
+            timeout=20_000,
+        )
         wait_for_math(page)
-    except Exception as error:  # playwright's TimeoutError: report it with the page
-        problems.append(f"the page did not finish loading or typesetting: {str(error).splitlines()[0]}")
+    # playwright's TimeoutError: report it with the page
+    except Exception as error:  # noqa: BLE001
+        problems.append(
+            f"the page did not finish loading or typesetting: {str(error).splitlines()[0]}"
+        )
     if not page.evaluate("window.__downhillNoReload === true"):
         problems.append("the link reloaded the page instead of navigating instantly")
     problems += page.evaluate(AUDIT_JS)["math"]
@@ -99,14 +124,19 @@ def navigate_instantly(page, url: str, traffic: Traffic) -> list[str]:
 def audit_site(browser, served: str, site: Path, scheme: str) -> dict[str, PageReport]:
     """Every built page, checked in one scheme; {page: report}."""
     for old in SCREENSHOTS.glob(f"*-{scheme}.png"):
-        if not old.name.startswith("playground-run-"):  # test_playground.py keeps its own
+        # test_playground.py keeps its own
+        if not old.name.startswith("playground-run-"):
             old.unlink()
     context = browser.new_context(color_scheme=scheme, viewport=VIEWPORT)
     page = context.new_page()
     traffic = watch(context, page)
     pages = built_pages(site)
-    reports = {name: audit_page(page, served + url_of(name), traffic, SCREENSHOTS / shot_name(name, scheme))
-               for name in pages}
+    reports = {
+        name: audit_page(
+            page, served + url_of(name), traffic, SCREENSHOTS / shot_name(name, scheme)
+        )
+        for name in pages
+    }
     # Then every page again, reached by instant navigation from the one before. Material
     # intercepts links only once it has read sitemap.xml: wait for the network to settle.
     page.goto(served + "/", wait_until="load")
@@ -114,7 +144,9 @@ def audit_site(browser, served: str, site: Path, scheme: str) -> dict[str, PageR
     wait_for_math(page)
     traffic.clear()
     for name in [p for p in pages if p != "404.html"] + ["index.html"]:
-        reports[name].after_instant_navigation = navigate_instantly(page, served + url_of(name), traffic)
+        reports[name].after_instant_navigation = navigate_instantly(
+            page, served + url_of(name), traffic
+        )
     context.close()
     write_accessibility_report(scheme, reports)
     return reports
@@ -134,10 +166,13 @@ def audits(chromium, served, site) -> dict[str, dict[str, PageReport]]:
     def dark():
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=FLAGS, headless=True
+                )
                 results["dark"] = audit_site(browser, served, site, "dark")
                 browser.close()
-        except BaseException as error:  # re-raised in the test thread below
+        # re-raised in the test thread below
+        except BaseException as error:  # noqa: BLE001
             results["dark error"] = error
 
     thread = threading.Thread(target=dark)
@@ -158,17 +193,30 @@ def audit(request, audits) -> dict[str, PageReport]:
 
 def write_accessibility_report(scheme: str, reports: dict[str, PageReport]) -> None:
     """Every axe finding, all impacts, for people (only serious and critical ones fail)."""
-    lines = [f"axe-core findings, {scheme} scheme (serious and critical ones fail the tests)", ""]
+    lines = [
+        f"axe-core findings, {scheme} scheme (serious and critical ones fail the tests)",
+        "",
+    ]
     for name, report in reports.items():
         for violation in report.axe:
-            lines.append(f"{name}: {violation['impact']}: {violation['id']} ({len(violation['nodes'])}x): "
-                         f"{violation['help']}")
+            lines.append(
+                f"{name}: {violation['impact']}: {violation['id']} ({len(violation['nodes'])}x): "
+                f"{violation['help']}"
+            )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / f"accessibility-{scheme}.txt").write_text("\n".join(lines) + "\n", encoding="utf8")
+    (ARTIFACTS / f"accessibility-{scheme}.txt").write_text(
+        "\n".join(lines) + "\n", encoding="utf8"
+    )
 
 
 def test_no_request_leaves_the_site_and_none_fails(audit, subtests):
-    each_page(audit, subtests, lambda r: [f"outside: {u}" for u in r.outside] + [f"failed: {u}" for u in r.failed])
+    each_page(
+        audit,
+        subtests,
+        lambda r: (
+            [f"outside: {u}" for u in r.outside] + [f"failed: {u}" for u in r.failed]
+        ),
+    )
 
 
 def test_no_console_error_or_warning(audit, subtests):
@@ -185,26 +233,48 @@ def test_every_formula_is_rendered_after_instant_navigation(audit, subtests):
 
 
 def test_every_figure_is_visible_named_and_readable(audit, subtests):
-    each_page(audit, subtests, lambda r: [f"{f['figure']}: {'; '.join(f['problems'])}" for f in r.figures if f["problems"]])
+    each_page(
+        audit,
+        subtests,
+        lambda r: [
+            f"{f['figure']}: {'; '.join(f['problems'])}"
+            for f in r.figures
+            if f["problems"]
+        ],
+    )
 
 
 def test_figure_text_is_checked_for_contrast(audit):
     """The contrast check sees the figures' text (guards against a check that finds nothing)."""
-    checked = sum(figure["texts"] for report in audit.values() for figure in report.figures)
+    checked = sum(
+        figure["texts"] for report in audit.values() for figure in report.figures
+    )
     figures = sum(len(report.figures) for report in audit.values())
     assert figures >= 10 and checked >= 10 * figures
 
 
 def test_no_serious_or_critical_accessibility_violation(audit, subtests):
     def serious(report):
-        return [f"{v['impact']}: {v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]}) "
-                f"{v['helpUrl']}" for v in report.axe if v["impact"] in SERIOUS]
+        return [
+            f"{v['impact']}: {v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['html'][:120]}) "
+            f"{v['helpUrl']}"
+            for v in report.axe
+            if v["impact"] in SERIOUS
+        ]
+
     each_page(audit, subtests, serious)
 
 
 def test_a_screenshot_of_every_page_is_kept(audit, subtests):
-    each_page(audit, subtests, lambda r: [] if r.screenshot and r.screenshot.stat().st_size > 5_000
-              else [f"no screenshot at {r.screenshot}"])
+    each_page(
+        audit,
+        subtests,
+        lambda r: (
+            []
+            if r.screenshot and r.screenshot.stat().st_size > 5_000
+            else [f"no screenshot at {r.screenshot}"]
+        ),
+    )
 
 
 BROKEN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Broken on purpose</title>
@@ -233,25 +303,37 @@ def test_the_audit_sees_each_problem(chromium, tmp_path):
     context = chromium.new_context(viewport=VIEWPORT)
     page = context.new_page()
     try:
-        report = audit_page(page, server.url + "/broken.html", watch(context, page), tmp_path / "shot.png")
+        report = audit_page(
+            page,
+            server.url + "/broken.html",
+            watch(context, page),
+            tmp_path / "shot.png",
+        )
     finally:
         context.close()
         server.stop()
     assert set(report.outside) == {"https://cdn.example.org/style.css"}
     assert any("missing.png" in failed and "404" in failed for failed in report.failed)
-    assert "warning: a warning" in report.console and "error: an error" in report.console
+    assert (
+        "warning: a warning" in report.console and "error: an error" in report.console
+    )
     assert any("not typeset: \\(y\\)" in line for line in report.math)
     assert any("collapsed to 0 x" in line for line in report.math)
     assert any("KaTeX's stylesheet not applied" in line for line in report.math)
     assert any("raw TeX" in line and "$a^2 + b^2$" in line for line in report.math)
+
     def problems_of(start):
-        return next(f["problems"] for f in report.figures if f["figure"].startswith(start))
+        return next(
+            f["problems"] for f in report.figures if f["figure"].startswith(start)
+        )
 
     assert any("contrast" in p for p in problems_of("<svg width")), report.figures
     assert any("no accessible name" in p for p in problems_of("<svg width"))
     assert any("not visible" in p for p in problems_of("A hidden figure"))
     assert any("no accessible name" in p for p in problems_of("<img"))
-    assert {"image-alt", "svg-img-alt"} & {v["id"] for v in report.axe if v["impact"] in SERIOUS}
+    assert {"image-alt", "svg-img-alt"} & {
+        v["id"] for v in report.axe if v["impact"] in SERIOUS
+    }
     assert report.screenshot.stat().st_size > 1_000
 
 
@@ -261,7 +343,9 @@ def test_instant_navigation_is_checked(chromium, served):
     page = context.new_page()
     traffic = watch(context, page)
     page.goto(served + "/", wait_until="load")
-    page.evaluate("() => { document.addEventListener('click', e => { e.stopImmediatePropagation(); }, true); }")
+    page.evaluate(
+        "() => { document.addEventListener('click', e => { e.stopImmediatePropagation(); }, true); }"
+    )
     problems = navigate_instantly(page, served + "/lessons/", traffic)
     context.close()
     assert "the link reloaded the page instead of navigating instantly" in problems

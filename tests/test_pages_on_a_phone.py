@@ -22,12 +22,28 @@ from pathlib import Path
 import pytest
 
 import lesson
-from browser import (AUDIT_JS, ARTIFACTS, SCREENSHOTS, PageReport, built_pages, each_page, shot_name, take,
-                     url_of, wait_for_math, watch)
+from browser import (
+    ARTIFACTS,
+    AUDIT_JS,
+    SCREENSHOTS,
+    PageReport,
+    built_pages,
+    each_page,
+    shot_name,
+    take,
+    url_of,
+    wait_for_math,
+    watch,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "color_scheme": "light"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "color_scheme": "light",
+}
 PHONE_JS = (Path(__file__).parent / "page_phone.js").read_text(encoding="utf8")
 
 
@@ -48,12 +64,17 @@ def audit_phone(browser, served: str, site: Path) -> dict[str, PageReport]:
         report = PageReport()
         requested.clear()
         page.goto(served + url_of(name), wait_until="load")
-        page.wait_for_load_state("networkidle")  # what loads before the reader does anything
+        # what loads before the reader does anything
+        page.wait_for_load_state("networkidle")
         wait_for_math(page)
         found = page.evaluate(AUDIT_JS)
         report.math, report.figures = found["math"], found["figures"]
         phone = page.evaluate(PHONE_JS)
-        report.formulas, report.wide, report.text_sizes = phone["formulas"], phone["wide"], phone["textSizes"]
+        report.formulas, report.wide, report.text_sizes = (
+            phone["formulas"],
+            phone["wide"],
+            phone["textSizes"],
+        )
         report.loaded = site_files(requested, served)
         report.screenshot = SCREENSHOTS / shot_name(name, "phone")
         page.screenshot(path=str(report.screenshot), full_page=True)
@@ -69,7 +90,7 @@ def site_files(urls: list[str], served: str) -> list[str]:
     for url in urls:
         if not url.startswith(served + "/"):
             continue
-        path = url[len(served) + 1:].split("#")[0].split("?")[0]
+        path = url[len(served) + 1 :].split("#")[0].split("?")[0]
         path = path + "index.html" if path == "" or path.endswith("/") else path
         if path not in files:
             files.append(path)
@@ -84,14 +105,36 @@ def phone(chromium, served, site) -> dict[str, PageReport]:
 def test_pages_work_on_a_phone(phone, subtests):
     """On a phone too: no request fails or leaves the site, no console noise, math typeset,
     every figure visible and named."""
-    each_page(phone, subtests, lambda r: [f"outside: {u}" for u in r.outside] + [f"failed: {u}" for u in r.failed]
-              + r.console + r.math + [f"{f['figure']}: {'; '.join(f['problems'])}" for f in r.figures if f["problems"]])
+    each_page(
+        phone,
+        subtests,
+        lambda r: (
+            [f"outside: {u}" for u in r.outside]
+            + [f"failed: {u}" for u in r.failed]
+            + r.console
+            + r.math
+            + [
+                f"{f['figure']}: {'; '.join(f['problems'])}"
+                for f in r.figures
+                if f["problems"]
+            ]
+        ),
+    )
 
 
 def test_every_display_formula_is_visible_on_a_phone(phone, subtests):
-    each_page(phone, subtests, lambda r: [f"{f['formula']!r}: {'; '.join(f['problems'])}"
-                                          for f in r.formulas if f["problems"]])
-    assert sum(len(r.formulas) for r in phone.values()) >= 20, "the phone check found (almost) no display formula"
+    each_page(
+        phone,
+        subtests,
+        lambda r: [
+            f"{f['formula']!r}: {'; '.join(f['problems'])}"
+            for f in r.formulas
+            if f["problems"]
+        ],
+    )
+    assert sum(len(r.formulas) for r in phone.values()) >= 20, (
+        "the phone check found (almost) no display formula"
+    )
 
 
 def test_nothing_but_scroll_boxes_is_wider_than_a_phone(phone, subtests):
@@ -100,28 +143,51 @@ def test_nothing_but_scroll_boxes_is_wider_than_a_phone(phone, subtests):
 
 def test_figure_text_is_readable_on_a_phone(phone, subtests):
     """As laid out at 390 px, without zooming: at least 9 px (median) and 8 px (smallest)."""
+
     def small(report):
         if not report.text_sizes:
             return []
         median, smallest = statistics.median(report.text_sizes), min(report.text_sizes)
-        return ([f"median figure text {median:.1f} px < {MEDIAN_TEXT_PX} px"] if median < MEDIAN_TEXT_PX else []) + \
-               ([f"smallest figure text {smallest:.1f} px < {SMALLEST_TEXT_PX} px"] if smallest < SMALLEST_TEXT_PX else [])
+        return (
+            [f"median figure text {median:.1f} px < {MEDIAN_TEXT_PX} px"]
+            if median < MEDIAN_TEXT_PX
+            else []
+        ) + (
+            [f"smallest figure text {smallest:.1f} px < {SMALLEST_TEXT_PX} px"]
+            if smallest < SMALLEST_TEXT_PX
+            else []
+        )
+
     each_page(phone, subtests, small)
-    assert sum(len(r.text_sizes) for r in phone.values()) > 500, "the phone check found (almost) no figure text"
+    assert sum(len(r.text_sizes) for r in phone.values()) > 500, (
+        "the phone check found (almost) no figure text"
+    )
 
 
 def test_a_phone_screenshot_of_every_page_is_kept(phone, subtests):
-    each_page(phone, subtests, lambda r: [] if r.screenshot and r.screenshot.stat().st_size > 5_000
-              else [f"no screenshot at {r.screenshot}"])
+    each_page(
+        phone,
+        subtests,
+        lambda r: (
+            []
+            if r.screenshot and r.screenshot.stat().st_size > 5_000
+            else [f"no screenshot at {r.screenshot}"]
+        ),
+    )
 
 
 def test_a_first_visit_to_a_lesson_stays_in_budget(phone, site):
     """Everything a lesson loads before the reader does anything, compressed as a static host serves it."""
-    weights = {lesson: sum(compressed(site, f) for f in phone[lesson].loaded) for lesson in lessons(site)}
+    weights = {
+        lesson: sum(compressed(site, f) for f in phone[lesson].loaded)
+        for lesson in lessons(site)
+    }
     write_weights(site, phone)
     over = {lesson: kb(w) for lesson, w in weights.items() if w > FIRST_VISIT}
     assert not over, f"first visit above {kb(FIRST_VISIT)} KB: {over}"
-    assert statistics.median(weights.values()) <= FIRST_VISIT_MEDIAN, {k: kb(w) for k, w in weights.items()}
+    assert statistics.median(weights.values()) <= FIRST_VISIT_MEDIAN, {
+        k: kb(w) for k, w in weights.items()
+    }
 
 
 def test_a_second_lesson_stays_in_budget(phone, site):
@@ -129,7 +195,9 @@ def test_a_second_lesson_stays_in_budget(phone, site):
     weights = second_visits(site, phone)
     over = {lesson: kb(w) for lesson, w in weights.items() if w > SECOND_VISIT}
     assert not over, f"second lesson above {kb(SECOND_VISIT)} KB: {over}"
-    assert statistics.median(weights.values()) <= SECOND_VISIT_MEDIAN, {k: kb(w) for k, w in weights.items()}
+    assert statistics.median(weights.values()) <= SECOND_VISIT_MEDIAN, {
+        k: kb(w) for k, w in weights.items()
+    }
 
 
 def test_the_budget_counts_what_a_page_loads(phone, site):
@@ -137,7 +205,9 @@ def test_the_budget_counts_what_a_page_loads(phone, site):
     scripts and stylesheets and the search index are all counted."""
     first = phone[lessons(site)[0]].loaded
     assert lessons(site)[0] in first
-    assert any(f.endswith(".js") for f in first) and any(f.endswith(".css") for f in first)
+    assert any(f.endswith(".js") for f in first) and any(
+        f.endswith(".css") for f in first
+    )
     assert "search/search_index.json" in first, first
 
 
@@ -162,8 +232,14 @@ def second_visits(site: Path, phone) -> dict[str, int]:
     """Each lesson's bytes when reached from the page before it in the course (the first
     lesson from the lessons index): only the files that page did not load already."""
     order = ["lessons/index.html", *lessons(site)]
-    return {lesson: sum(compressed(site, f) for f in phone[lesson].loaded if f not in set(phone[before].loaded))
-            for before, lesson in zip(order, order[1:])}
+    return {
+        lesson: sum(
+            compressed(site, f)
+            for f in phone[lesson].loaded
+            if f not in set(phone[before].loaded)
+        )
+        for before, lesson in zip(order, order[1:])
+    }
 
 
 def kb(n: int) -> int:
@@ -173,13 +249,20 @@ def kb(n: int) -> int:
 def write_weights(site: Path, phone) -> None:
     """test-artifacts/page-weights.txt: every page's first-visit bytes, for people."""
     second = second_visits(site, phone)
-    lines = ["page | files | first visit, KB gzip | second lesson, KB gzip | HTML raw, KB", "---|---|---|---|---"]
+    lines = [
+        "page | files | first visit, KB gzip | second lesson, KB gzip | HTML raw, KB",
+        "---|---|---|---|---",
+    ]
     for name, report in phone.items():
         first = sum(compressed(site, f) for f in report.loaded)
-        lines.append(f"{name} | {len(report.loaded)} | {kb(first)} | {kb(second[name]) if name in second else ''} | "
-                     f"{kb((site / name).stat().st_size)}")
+        lines.append(
+            f"{name} | {len(report.loaded)} | {kb(first)} | {kb(second[name]) if name in second else ''} | "
+            f"{kb((site / name).stat().st_size)}"
+        )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "page-weights.txt").write_text("\n".join(lines) + "\n", encoding="utf8")
+    (ARTIFACTS / "page-weights.txt").write_text(
+        "\n".join(lines) + "\n", encoding="utf8"
+    )
 
 
 PHONE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Phone</title>
@@ -212,7 +295,13 @@ def test_the_phone_audit_sees_each_problem(chromium, tmp_path):
     assert any("collapsed to 1 x" in p for p in problems[0]), problems
     assert problems[1] == [], problems
     assert "clipped by its box" in problems[2], problems
-    assert any("page scrolls sideways" in w for w in found["wide"]) and any("<p" in w for w in found["wide"]), found["wide"]
-    assert not [w for w in found["wide"] if "wide, scrolls" in w or "clipped" in w], found["wide"]
+    assert any("page scrolls sideways" in w for w in found["wide"]) and any(
+        "<p" in w for w in found["wide"]
+    ), found["wide"]
+    assert not [w for w in found["wide"] if "wide, scrolls" in w or "clipped" in w], (
+        found["wide"]
+    )
     # 9.5 pt text in a 1000-pt-wide drawing squeezed into 294 px (the figure keeps its margins): 2.8 px
-    assert len(found["textSizes"]) == 1 and 2.7 < found["textSizes"][0] < 2.9, found["textSizes"]
+    assert len(found["textSizes"]) == 1 and 2.7 < found["textSizes"][0] < 2.9, found[
+        "textSizes"
+    ]

@@ -29,7 +29,9 @@ class View:
     def rows(self, which="#curve"):
         """Every position in the table, full precision, one list per step."""
         return self.page.eval_on_selector_all(
-            f"{which} tbody tr", "rows => rows.map(r => r.dataset.w.split(',').map(Number))")
+            f"{which} tbody tr",
+            "rows => rows.map(r => r.dataset.w.split(',').map(Number))",
+        )
 
     def status(self, which="#curve"):
         return self.page.locator(f"{which} [role=status]").inner_text()
@@ -72,7 +74,9 @@ def browse(chromium, served):
 
 
 def run(pg="curve", **state):
-    return "/playground/?" + "&".join([f"pg={pg}"] + [f"{k}={v}" for k, v in state.items()])
+    return "/playground/?" + "&".join(
+        [f"pg={pg}"] + [f"{k}={v}" for k, v in state.items()]
+    )
 
 
 def test_the_page_loads_offline_with_two_accessible_playgrounds(browse):
@@ -83,7 +87,10 @@ def test_the_page_loads_offline_with_two_accessible_playgrounds(browse):
         svg = page.locator(f"{which} svg")
         assert svg.get_attribute("role") == "img"
         assert "ball" in svg.get_attribute("aria-label")
-        assert page.locator(f"{which} [role=status]").get_attribute("aria-live") == "polite"
+        assert (
+            page.locator(f"{which} [role=status]").get_attribute("aria-live")
+            == "polite"
+        )
     unnamed = page.evaluate("""() => [...document.querySelectorAll('.dh-pg input, .dh-pg select, .dh-pg button')]
         .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
         .map(e => e.outerHTML)""")
@@ -114,7 +121,8 @@ def test_keyboard_alone_sets_the_rate_and_steps(browse):
     page.keyboard.type("0.25")
     page.keyboard.press("Enter")
     assert eta.input_value() == "0.25" and view.error() == ""
-    page.keyboard.press("Shift+Tab")  # the logarithmic slider, at 10^-0.60 (its nearest position)
+    # the logarithmic slider, at 10^-0.60 (its nearest position)
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("ArrowRight")  # one position up: 10^-0.59, shown to 3 digits
     assert eta.input_value() == "0.257"
     page.keyboard.press("Tab")  # the exact value
@@ -144,14 +152,18 @@ def test_eta_one_bounces_between_zero_and_six(browse):
         view.button("Step").click()
     assert view.rows() == [[0], [6], [0], [6], [0], [6], [0]]
     assert "Bouncing forever between w = 6 and w = 0" in view.status()
-    assert view.button("Step").is_disabled()  # nothing new would happen: the run is over
+    # nothing new would happen: the run is over
+    assert view.button("Step").is_disabled()
 
 
 def test_eta_above_one_diverges_cleanly(browse):
     view = browse(run(function="parabola", start=0, eta=1.1), reduced_motion="reduce")
-    view.button("Run to the end").click()  # reduced motion: no animation, all steps at once
+    # reduced motion: no animation, all steps at once
+    view.button("Run to the end").click()
     status = view.status()
-    assert status.startswith("Diverging: the learning rate η = 1.1 is above 1 for this curve")
+    assert status.startswith(
+        "Diverging: the learning rate η = 1.1 is above 1 for this curve"
+    )
     expected = descend("parabola", [0], 1.1, 500).tolist()
     assert view.rows() == expected and abs(expected[-1][0]) > DIVERGED
     text = view.page.locator("body").inner_text()
@@ -159,20 +171,26 @@ def test_eta_above_one_diverges_cleanly(browse):
 
 
 def test_extreme_rates_stop_with_a_message_not_nan(browse):
-    view = browse(run("surface", function="valley", start="-3.5,1.5", eta=100, momentum=0.99), reduced_motion="reduce")
+    view = browse(
+        run("surface", function="valley", start="-3.5,1.5", eta=100, momentum=0.99),
+        reduced_motion="reduce",
+    )
     view.button("Run to the end", "#surface").click()
     assert "Diverging" in view.status("#surface")
     text = view.page.locator("#surface").inner_text()
     assert "NaN" not in text and "Infinity" not in text
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("abc", "is not a number"),
-    ("-0.5", "must be positive"),
-    ("0", "never moves"),
-    ("1e400", "between"),
-    ("", "is not a number"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("abc", "is not a number"),
+        ("-0.5", "must be positive"),
+        ("0", "never moves"),
+        ("1e400", "between"),
+        ("", "is not a number"),
+    ],
+)
 def test_bad_rates_are_refused_with_a_message(browse, typed, message):
     view = browse()
     eta = view.control("Learning rate η")
@@ -191,13 +209,24 @@ def test_a_link_with_bad_values_falls_back_with_a_message(browse):
 
 
 def test_the_url_round_trips_the_state(browse, served):
-    view = browse(run("surface", function="bumpy2d", start="-3.5,-2", eta=0.3, momentum=0.8, steps=5))
+    view = browse(
+        run(
+            "surface",
+            function="bumpy2d",
+            start="-3.5,-2",
+            eta=0.3,
+            momentum=0.8,
+            steps=5,
+        )
+    )
     page = view.page
     assert view.control("Landscape", "#surface").input_value() == "bumpy2d"
     assert view.control("Start w₁, w₂", "#surface").input_value() == "-3.5, -2"
     assert view.control("Learning rate η", "#surface").input_value() == "0.3"
     assert page.locator("#surface output").inner_text() == "0.80"
-    assert same_path(view.rows("#surface"), descend("bumpy2d", [-3.5, -2], 0.3, 5, 0.8).tolist())
+    assert same_path(
+        view.rows("#surface"), descend("bumpy2d", [-3.5, -2], 0.3, 5, 0.8).tolist()
+    )
     assert len(view.rows("#surface")) == 6
 
     eta = view.control("Learning rate η", "#surface")
@@ -205,18 +234,25 @@ def test_the_url_round_trips_the_state(browse, served):
     eta.press("Enter")
     page.wait_for_function("location.search.includes('eta=0.25')")
     query = parse_qs(urlsplit(page.url).query)
-    assert query["pg"] == ["surface"] and query["function"] == ["bumpy2d"] and query["momentum"] == ["0.8"]
+    assert (
+        query["pg"] == ["surface"]
+        and query["function"] == ["bumpy2d"]
+        and query["momentum"] == ["0.8"]
+    )
     link = page.locator("#surface a.dh-pg__link").get_attribute("href")
     assert "eta=0.25" in link
 
     again = browse(page.url.removeprefix(served))
     assert again.control("Learning rate η", "#surface").input_value() == "0.25"
-    assert again.control("Learning rate η").input_value() == "0.1"  # the other playground keeps its preset
+    # the other playground keeps its preset
+    assert again.control("Learning rate η").input_value() == "0.1"
 
 
 def test_a_preset_link_reopens_its_run_through_instant_navigation(browse):
     view = browse()
-    view.page.get_by_role("link", name="η = 1: it bounces between 0 and 6 forever").click()
+    view.page.get_by_role(
+        "link", name="η = 1: it bounces between 0 and 6 forever"
+    ).click()
     from playwright.sync_api import expect
 
     view.page.wait_for_function("/[?&]eta=1(&|$)/.test(location.search)")
@@ -229,12 +265,16 @@ def test_clicking_and_dragging_on_the_plot_moves_the_start(browse):
     view = browse()
     view.page.locator("#curve svg").scroll_into_view_if_needed()
     box = view.page.locator("#curve svg").bounding_box()
-    view.page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.5)
+    view.page.mouse.click(
+        box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.5
+    )
     first = float(view.control("Start w").input_value())
     assert 5 < first < 8
     view.page.mouse.move(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.5)
     view.page.mouse.down()
-    view.page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5, steps=5)
+    view.page.mouse.move(
+        box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5, steps=5
+    )
     view.page.mouse.up()
     second = float(view.control("Start w").input_value())
     assert 0 < second < first
@@ -244,7 +284,9 @@ def test_clicking_and_dragging_on_the_plot_moves_the_start(browse):
 def test_play_and_pause(browse):
     view = browse(run(function="parabola", start=0, eta=0.1))
     view.button("Play").click()
-    view.page.wait_for_function("document.querySelectorAll('#curve tbody tr').length >= 3")
+    view.page.wait_for_function(
+        "document.querySelectorAll('#curve tbody tr').length >= 3"
+    )
     view.button("Pause").click()
     taken = len(view.rows())
     view.page.wait_for_timeout(800)
@@ -254,13 +296,18 @@ def test_play_and_pause(browse):
 
 def test_reduced_motion_plays_without_animation(browse):
     view = browse(run(function="parabola", start=0, eta=0.1), reduced_motion="reduce")
-    assert view.page.locator("#curve .dh-pg__ball").evaluate("b => getComputedStyle(b).transitionDuration") == "0s"
+    assert (
+        view.page.locator("#curve .dh-pg__ball").evaluate(
+            "b => getComputedStyle(b).transitionDuration"
+        )
+        == "0s"
+    )
     view.button("Run to the end").click()
     assert view.status().startswith("Converged after")
 
 
 def rgb(hex_colour: str) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgb({r}, {g}, {b})"
 
 
@@ -269,11 +316,16 @@ def test_light_and_dark_schemes_use_the_course_colours(browse):
     shots.mkdir(parents=True, exist_ok=True)
     seen = {}
     for index, scheme in enumerate(("light", "dark")):
-        view = browse(run(function="parabola", start=0, eta=0.9, steps=6), color_scheme=scheme,
-                      viewport={"width": 1100, "height": 900})
+        view = browse(
+            run(function="parabola", start=0, eta=0.9, steps=6),
+            color_scheme=scheme,
+            viewport={"width": 1100, "height": 900},
+        )
         page = view.page
         page.locator("#curve").scroll_into_view_if_needed()
-        page.screenshot(path=str(shots / f"playground-run-{scheme}.png"), full_page=True)
+        page.screenshot(
+            path=str(shots / f"playground-run-{scheme}.png"), full_page=True
+        )
         seen[scheme] = page.evaluate("""() => ({
             curve: getComputedStyle(document.querySelector('#curve .dh-pg__curve')).stroke,
             path: getComputedStyle(document.querySelector('#curve .dh-pg__path')).stroke,
@@ -288,8 +340,13 @@ def test_light_and_dark_schemes_use_the_course_colours(browse):
 def test_a_phone_screen_has_no_horizontal_overflow(browse):
     shots = SCREENSHOTS
     shots.mkdir(parents=True, exist_ok=True)
-    view = browse(run(function="parabola", start=0, eta=0.9, steps=6), viewport={"width": 360, "height": 740},
-                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    view = browse(
+        run(function="parabola", start=0, eta=0.9, steps=6),
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = view.page
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     for which in ("#curve", "#surface"):
@@ -306,7 +363,8 @@ CASES = [
     ("parabola", [0], 1.0, 9, 0.0),
     ("parabola", [0], 1.1, 500, 0.0),  # diverges: stops after the first |w| > 1e6
     ("parabola", [-2.5], 0.3, 80, 0.9),
-    ("parabola", [8], 1.9, 500, 0.5),  # stable only thanks to momentum: 1.9 * 2 < 2 + 2 * 0.5
+    # stable only thanks to momentum: 1.9 * 2 < 2 + 2 * 0.5
+    ("parabola", [8], 1.9, 500, 0.5),
     ("bumpy", [0.5], 0.05, 200, 0.0),
     ("bumpy", [1.5], 0.2, 150, 0.5),
     ("bowl", [-3, 2], 0.1, 100, 0.0),
@@ -314,7 +372,8 @@ CASES = [
     ("valley", [-3.5, 1.5], 0.09, 200, 0.0),
     ("valley", [-3.5, 1.5], 0.11, 500, 0.0),  # diverges along w2
     ("valley", [-3.5, 1.5], 0.02, 300, 0.9),
-    ("valley", [-3.5, 1.5], 1e308, 5, 0.0),  # overflows to infinity at once: kept, then stops
+    # overflows to infinity at once: kept, then stops
+    ("valley", [-3.5, 1.5], 1e308, 5, 0.0),
     ("bumpy2d", [-3.5, -2], 0.3, 300, 0.8),
     ("bumpy2d", [1, 1], 0.5, 100, 0.0),
 ]
@@ -327,20 +386,27 @@ def close(a: float, b: float) -> bool:
 
 
 def same_path(js, py) -> bool:
-    return len(js) == len(py) and all(len(a) == len(b) and all(map(close, a, b)) for a, b in zip(js, py))
+    return len(js) == len(py) and all(
+        len(a) == len(b) and all(map(close, a, b)) for a, b in zip(js, py)
+    )
 
 
 def test_the_javascript_path_is_the_python_path(browse):
     view = browse()
     assert view.page.evaluate("DownhillPlayground.DIVERGED") == DIVERGED
     for name, start, eta, steps, momentum in CASES:
-        js = view.page.evaluate("a => DownhillPlayground.descend(...a)", [name, start, eta, steps, momentum])
+        js = view.page.evaluate(
+            "a => DownhillPlayground.descend(...a)", [name, start, eta, steps, momentum]
+        )
         py = descend(name, start, eta, steps, momentum=momentum).tolist()
         assert same_path(js, py), (name, start, eta, steps, momentum, len(js), len(py))
 
 
 def test_the_table_shows_the_python_path(browse):
-    view = browse(run("surface", function="valley", start="-3.5,1.5", eta=0.11), reduced_motion="reduce")
+    view = browse(
+        run("surface", function="valley", start="-3.5,1.5", eta=0.11),
+        reduced_motion="reduce",
+    )
     view.button("Run to the end", "#surface").click()
     assert view.rows("#surface") == descend("valley", [-3.5, 1.5], 0.11, 500).tolist()
     assert "above 0.1 for this surface" in view.status("#surface")

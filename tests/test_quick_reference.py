@@ -13,9 +13,19 @@ from conftest import ROOT, read_page
 from downhill.descent import descend
 from downhill.figures import PALETTE
 from downhill.network import parameter_breakdown, parameter_count
-from site_build.outline import WORD_BUDGET, lesson_pages, relink, scan_blocks, summaries, word_count
+from site_build.outline import (
+    WORD_BUDGET,
+    lesson_pages,
+    relink,
+    scan_blocks,
+    summaries,
+    word_count,
+)
 
-LESSON_FILES = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs/lessons").glob("*.md"))
+LESSON_FILES = sorted(
+    p.relative_to(ROOT / "docs").as_posix()
+    for p in (ROOT / "docs/lessons").glob("*.md")
+)
 
 
 def text_of(fragment: str) -> str:
@@ -27,15 +37,21 @@ def text_of(fragment: str) -> str:
 def test_every_lesson_file_is_a_lesson_of_the_nav():
     lessons = [page for page in LESSON_FILES if page != "lessons/index.md"]
     missing = sorted(set(lessons) - set(lesson_pages()))
-    assert not missing, f"add {missing} to nav: in mkdocs.yml, or its summary never reaches the quick reference"
+    assert not missing, (
+        f"add {missing} to nav: in mkdocs.yml, or its summary never reaches the quick reference"
+    )
 
 
 @pytest.mark.parametrize("page", [p for p in LESSON_FILES if p != "lessons/index.md"])
 def test_every_lesson_has_exactly_one_summary_within_budget(page):
     blocks = scan_blocks((ROOT / "docs" / page).read_text(encoding="utf8"))
-    assert len(blocks) == 1, f'docs/{page}: open the lesson with one `!!! scan "Scan it in five minutes"` block'
+    assert len(blocks) == 1, (
+        f'docs/{page}: open the lesson with one `!!! scan "Scan it in five minutes"` block'
+    )
     words = word_count(blocks[0])
-    assert 50 < words <= WORD_BUDGET, f"docs/{page}: the summary has {words} words; keep it under {WORD_BUDGET}"
+    assert 50 < words <= WORD_BUDGET, (
+        f"docs/{page}: the summary has {words} words; keep it under {WORD_BUDGET}"
+    )
 
 
 def test_scan_blocks_and_word_count_see_what_a_reader_sees():
@@ -64,17 +80,25 @@ def quick_reference(site) -> str:
 
 
 @pytest.mark.slow
-def test_the_quick_reference_holds_every_summary_in_order_with_a_link(site, quick_reference):
+def test_the_quick_reference_holds_every_summary_in_order_with_a_link(
+    site, quick_reference
+):
     article = text_of(quick_reference)
     positions = []
     for number, page in enumerate(lesson_pages(), 1):
         lesson = read_page(site, f"{Path(page).with_suffix('')}/index.html")
-        block = re.search(r'<div class="admonition scan">.*?<ul>(.*?)</ul>', lesson, re.S)[1]
+        block = re.search(
+            r'<div class="admonition scan">.*?<ul>(.*?)</ul>', lesson, re.S
+        )[1]
         summary = text_of(block)
-        assert summary in article, f"the quick reference lacks the summary of docs/{page}"
+        assert summary in article, (
+            f"the quick reference lacks the summary of docs/{page}"
+        )
         positions.append(article.index(summary))
         slug = Path(page).stem
-        assert f'href="../lessons/{slug}/"' in quick_reference, f"no link to docs/{page}"
+        assert f'href="../lessons/{slug}/"' in quick_reference, (
+            f"no link to docs/{page}"
+        )
         assert f"Read lesson {number}:" in article
     assert positions == sorted(positions)
 
@@ -88,16 +112,30 @@ def test_the_cheat_sheet_numbers_are_computed(quick_reference):
     for eta, expected in {1.0: "6, 0, 6, 0", 0.5: "3, 3, 3, 3"}.items():
         w = descend("parabola", 0.0, eta=eta, steps=4)[1:, 0]
         assert ", ".join(f"{x:.3g}" for x in w) == expected
-        assert f"| {eta:g} | {expected} |" not in article  # rendered as a table, not left as text
+        # rendered as a table, not left as text
+        assert f"| {eta:g} | {expected} |" not in article
         assert f"{eta:g} {expected}" in article
     assert np.all(np.abs(descend("parabola", 0.0, eta=1.1, steps=4)[1:, 0] - 3) > 3)
 
 
 @pytest.mark.slow
 def test_every_cheat_sheet_row_links_to_its_explanation(quick_reference):
-    cheat_sheet = quick_reference[quick_reference.index('id="cheat-sheet"') : quick_reference.index('id="the-lessons-in-five-minutes"')]
-    tables = [t for t in re.findall(r"<table>.*?</table>", cheat_sheet, re.S) if "Explained in" in t]
-    body_rows = [row for t in tables for row in re.findall(r"<tr>(.*?)</tr>", t, re.S) if "<td" in row]
+    cheat_sheet = quick_reference[
+        quick_reference.index('id="cheat-sheet"') : quick_reference.index(
+            'id="the-lessons-in-five-minutes"'
+        )
+    ]
+    tables = [
+        t
+        for t in re.findall(r"<table>.*?</table>", cheat_sheet, re.S)
+        if "Explained in" in t
+    ]
+    body_rows = [
+        row
+        for t in tables
+        for row in re.findall(r"<tr>(.*?)</tr>", t, re.S)
+        if "<td" in row
+    ]
     assert len(body_rows) >= 12
     for row in body_rows:
         assert re.search(r'href="\.\./lessons/[\w-]+/#[\w-]+"', row), row[:200]
@@ -112,4 +150,8 @@ def test_pages_print_light_and_without_navigation(site):
     assert "--md-default-bg-color: #fff" in printed
     colors = (site / "assets/stylesheets/figure-colors.css").read_text(encoding="utf8")
     light_cost = PALETTE["cost"][0]
-    assert re.search(r'@media print \{\s*\[data-md-color-scheme="slate"\] \{\s*--dh-cost: ' + light_cost, colors)
+    assert re.search(
+        r'@media print \{\s*\[data-md-color-scheme="slate"\] \{\s*--dh-cost: '
+        + light_cost,
+        colors,
+    )

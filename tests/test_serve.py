@@ -48,9 +48,15 @@ def free_port() -> int:
 class Served:
     """`mkdocs serve` of a project copy, its log, and edits of PAGE."""
 
-    def __init__(self, project: Path, log: Path, process: subprocess.Popen, port: int) -> None:
+    def __init__(
+        self, project: Path, log: Path, process: subprocess.Popen, port: int
+    ) -> None:
         self.project, self.log_file, self.process = project, log, process
-        site_url = re.search(r"^site_url: *(\S+)", (project / "mkdocs.yml").read_text(encoding="utf8"), re.M)[1]
+        site_url = re.search(
+            r"^site_url: *(\S+)",
+            (project / "mkdocs.yml").read_text(encoding="utf8"),
+            re.M,
+        )[1]
         self.origin = f"http://127.0.0.1:{port}"
         self.page_url = self.origin + "/" + site_url.split("/", 3)[3] + "lessons/cost/"
         self.original = (project / PAGE).read_text(encoding="utf8")
@@ -96,18 +102,27 @@ class Served:
         end = time.monotonic() + DEADLINE
         while time.monotonic() < end:
             log = self.log()
-            if "An error happened during the rebuild" in log[len(before):]:
-                pytest.fail(f"the rebuild after the edit failed:\n{log[len(before):]}", pytrace=False)
-            if REBUILT.search(log[len(before):]) and sentence in self.served():
+            if "An error happened during the rebuild" in log[len(before) :]:
+                pytest.fail(
+                    f"the rebuild after the edit failed:\n{log[len(before) :]}",
+                    pytrace=False,
+                )
+            if REBUILT.search(log[len(before) :]) and sentence in self.served():
                 return
             time.sleep(0.2)
-        pytest.fail(f"{sentence!r} not served within {DEADLINE} s:\n{self.log()}", pytrace=False)
+        pytest.fail(
+            f"{sentence!r} not served within {DEADLINE} s:\n{self.log()}", pytrace=False
+        )
 
     def wait_failed(self, before: str) -> str:
         """Until a rebuild after the edit fails; what the server printed since the edit."""
-        log = self.wait_for(lambda log: REBUILT.search(log[len(before):]), "rebuild after the edit")
-        since = log[len(before):]
-        assert "An error happened during the rebuild" in since, f"the broken edit was published:\n{since}"
+        log = self.wait_for(
+            lambda log: REBUILT.search(log[len(before) :]), "rebuild after the edit"
+        )
+        since = log[len(before) :]
+        assert "An error happened during the rebuild" in since, (
+            f"the broken edit was published:\n{since}"
+        )
         return since
 
 
@@ -118,19 +133,42 @@ def served(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("serve"))
     # The copy reads and fills the project's caches (writes are atomic and locked);
     # it gets its own copy of the fence cache, so its build report stays its own.
-    fences = Path(os.environ.get("DOWNHILL_FENCE_CACHE_DIR") or ROOT / ".cache" / "fences")
+    fences = Path(
+        os.environ.get("DOWNHILL_FENCE_CACHE_DIR") or ROOT / ".cache" / "fences"
+    )
     if fences.is_dir():
         shutil.copytree(fences, project / ".cache" / "fences")
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(project / "snippets"), "DOWNHILL_PAGE": PAGE,
-           "NO_MKDOCS_2_WARNING": "1", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "DOWNHILL_CACHE_DIR": os.environ.get("DOWNHILL_CACHE_DIR") or str(ROOT / ".cache" / "downhill"),
-           "DOWNHILL_FENCE_CACHE_DIR": str(project / ".cache" / "fences")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(project / "snippets"),
+        "DOWNHILL_PAGE": PAGE,
+        "NO_MKDOCS_2_WARNING": "1",
+        "MPLBACKEND": "Agg",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "DOWNHILL_CACHE_DIR": os.environ.get("DOWNHILL_CACHE_DIR")
+        or str(ROOT / ".cache" / "downhill"),
+        "DOWNHILL_FENCE_CACHE_DIR": str(project / ".cache" / "fences"),
+    }
     log = project / "serve.log"
-    with log.open("w", encoding="utf8") as output:  # a file, not a pipe: nothing blocks the server
+    # a file, not a pipe: nothing blocks the server
+    with log.open("w", encoding="utf8") as output:
         process = subprocess.Popen(  # as `make serve` runs it
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
-            cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+                "--livereload",
+            ],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     server = Served(project, log, process, port)
     try:
         server.wait_for(lambda log: "Serving on" in log, "first build")
@@ -144,13 +182,18 @@ def served(tmp_path_factory):
             process.wait()
 
 
-def test_a_good_edit_is_served_even_while_a_browser_asks_for_files_outside_the_site(served):
+def test_a_good_edit_is_served_even_while_a_browser_asks_for_files_outside_the_site(
+    served,
+):
     """Browsers ask for /favicon.ico and the like; MkDocs answers 404 and logs a warning."""
     done = threading.Event()
 
     def browser():
         while not done.is_set():
-            for path in ("/favicon.ico", "/.well-known/appspecific/com.chrome.devtools.json"):
+            for path in (
+                "/favicon.ico",
+                "/.well-known/appspecific/com.chrome.devtools.json",
+            ):
                 try:
                     urllib.request.urlopen(served.origin + path, timeout=5).close()
                 except (urllib.error.URLError, TimeoutError, ConnectionError):
@@ -165,7 +208,9 @@ def test_a_good_edit_is_served_even_while_a_browser_asks_for_files_outside_the_s
     finally:
         done.set()
         asking.join()
-    assert "code 404" in served.log()[len(before):], "the browser's requests did not overlap the rebuild"
+    assert "code 404" in served.log()[len(before) :], (
+        "the browser's requests did not overlap the rebuild"
+    )
 
 
 def test_a_broken_edit_names_its_line_and_the_next_good_edit_is_served(served):
@@ -175,10 +220,14 @@ def test_a_broken_edit_names_its_line_and_the_next_good_edit_is_served(served):
 
     _, before, line = served.edit("See [the missing lesson](missing-lesson.md).\n\n")
     printed = served.wait_failed(before)
-    reason = f"{PAGE}:{line}: Doc file 'lessons/cost.md' contains a link 'missing-lesson.md'"
+    reason = (
+        f"{PAGE}:{line}: Doc file 'lessons/cost.md' contains a link 'missing-lesson.md'"
+    )
     assert reason in printed, printed
-    ending = printed[printed.index("Fences run and cached"):]  # after the build report
-    assert "Strict mode fails this build on what it logged" in ending and reason in ending, printed
+    ending = printed[printed.index("Fences run and cached") :]  # after the build report
+    assert (
+        "Strict mode fails this build on what it logged" in ending and reason in ending
+    ), printed
 
     sentence, before, _ = served.edit()
     served.wait_served(sentence, before)

@@ -18,8 +18,16 @@ def digits():
 def small_run(digits, seed, **options):
     rng = np.random.default_rng(seed)
     net = init_network((784, 8, 10), rng=rng)
-    history = train(net, digits.x_train[:600], digits.y_train[:600], rng=rng, epochs=2,
-                    x_test=digits.x_test[:200], y_test=digits.y_test[:200], **options)
+    history = train(
+        net,
+        digits.x_train[:600],
+        digits.y_train[:600],
+        rng=rng,
+        epochs=2,
+        x_test=digits.x_test[:200],
+        y_test=digits.y_test[:200],
+        **options,
+    )
     return net, history
 
 
@@ -36,17 +44,29 @@ def test_same_seed_same_history_bit_for_bit(digits):
 
 def test_history_records_every_epoch_and_snapshots(digits):
     calls, epochs = [], []
-    net, history = small_run(digits, seed=0, snapshot_every=25,
-                             progress=lambda step, total: calls.append((step, total)),
-                             on_epoch=lambda epoch, h: epochs.append((epoch, h.epochs)))
+    net, history = small_run(
+        digits,
+        seed=0,
+        snapshot_every=25,
+        progress=lambda step, total: calls.append((step, total)),
+        on_epoch=lambda epoch, h: epochs.append((epoch, h.epochs)),
+    )
     assert isinstance(history, History) and history.epochs == 2
-    assert len(history.train_accuracy) == len(history.test_cost) == len(history.test_accuracy) == 2
+    assert (
+        len(history.train_accuracy)
+        == len(history.test_cost)
+        == len(history.test_accuracy)
+        == 2
+    )
     assert calls[0] == (1, 120) and calls[-1] == (120, 120) and len(calls) == 120
     assert epochs == [(1, 1), (2, 2)]
     assert history.snapshot_steps == [0, 25, 50, 75, 100]
     # snapshots are copies taken when they say: the first is the untrained network
     # (drawn again from the same seed), the last (step 100 of 120) is not the final one
-    assert np.array_equal(history.snapshots[0], init_network((784, 8, 10), rng=np.random.default_rng(0)).parameters())
+    assert np.array_equal(
+        history.snapshots[0],
+        init_network((784, 8, 10), rng=np.random.default_rng(0)).parameters(),
+    )
     assert not np.array_equal(history.snapshots[-1], net.parameters())
     assert all(s.shape == (784 * 8 + 8 + 8 * 10 + 10,) for s in history.snapshots)
     assert not np.array_equal(history.snapshots[0], net.parameters())
@@ -60,10 +80,14 @@ def test_constant_init_keeps_hidden_neurons_identical(digits):
     W1, W2, W3 = net.W
     assert np.ptp(W1).max() > 0  # the weights did move...
     # ...but every neuron of a hidden layer has the same incoming weights,
-    assert np.allclose(W1, W1[0], rtol=0, atol=1e-12) and np.allclose(W2, W2[0], rtol=0, atol=1e-12)
+    assert np.allclose(W1, W1[0], rtol=0, atol=1e-12) and np.allclose(
+        W2, W2[0], rtol=0, atol=1e-12
+    )
     assert np.ptp(net.b[0]) < 1e-12 and np.ptp(net.b[1]) < 1e-12
     # and the same outgoing weights: the symmetry never breaks
-    assert np.allclose(W2, W2[:, :1], rtol=0, atol=1e-12) and np.allclose(W3, W3[:, :1], rtol=0, atol=1e-12)
+    assert np.allclose(W2, W2[:, :1], rtol=0, atol=1e-12) and np.allclose(
+        W3, W3[:, :1], rtol=0, atol=1e-12
+    )
 
     rng = np.random.default_rng(0)
     net = init_network(rng=rng, init="normal")
@@ -75,11 +99,15 @@ def test_constant_init_keeps_hidden_neurons_identical(digits):
 def test_video_recipe_learns_the_digits(digits):
     assert (EPOCHS, BATCH_SIZE, ETA) == (30, 10, 1.5)
     started = time.perf_counter()
-    net, history = train_digits(digits, hidden=(16, 16), init="normal", cost="quadratic", seed=0)
+    net, history = train_digits(
+        digits, hidden=(16, 16), init="normal", cost="quadratic", seed=0
+    )
     seconds = time.perf_counter() - started
-    print(f"\nvideo recipe on the 4,000-digit split: test accuracy {history.test_accuracy[-1]:.4f} "
-          f"(best {max(history.test_accuracy):.4f}), train accuracy {history.train_accuracy[-1]:.4f}, "
-          f"{seconds:.1f} s for 30 epochs")
+    print(
+        f"\nvideo recipe on the 4,000-digit split: test accuracy {history.test_accuracy[-1]:.4f} "
+        f"(best {max(history.test_accuracy):.4f}), train accuracy {history.train_accuracy[-1]:.4f}, "
+        f"{seconds:.1f} s for 30 epochs"
+    )
     assert history.epochs == 30
     assert history.test_accuracy[-1] >= 0.85
     assert history.train_cost[-1] < history.train_cost[0] / 5
@@ -94,7 +122,9 @@ def test_bench_times_an_epoch(digits):
     kept = net.parameters()
     x, y = digits.x_train, one_hot(digits.y_train)
     # no bound on the time itself (machines differ): the bench runs, and trains a copy
-    assert np.isfinite(seconds_per_epoch(sgd_step_fused, net, x, y, 10, fraction=0.05, seed=0))
+    assert np.isfinite(
+        seconds_per_epoch(sgd_step_fused, net, x, y, 10, fraction=0.05, seed=0)
+    )
     assert np.array_equal(net.parameters(), kept)
 
 
@@ -103,6 +133,8 @@ def test_bench_times_the_three_gradients(digits):
     from downhill.data import one_hot
 
     net = init_network(rng=np.random.default_rng(0))
-    times = gradient_seconds(net, digits.x_train[:10], one_hot(digits.y_train[:10]), sample=5)
+    times = gradient_seconds(
+        net, digits.x_train[:10], one_hot(digits.y_train[:10]), sample=5
+    )
     assert list(times) == ["one forward pass", "backpropagation", "finite differences"]
     assert all(np.isfinite(list(times.values())))

@@ -30,13 +30,18 @@ def backprop(net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = QUADRATIC)
         grad_W[l] = delta.T @ activations[l] / m  # dC/dW = delta a^T, averaged
         grad_b[l] = delta.sum(axis=0) / m  # dC/db = delta, averaged
         if l > 0:
-            delta = (delta @ net.W[l]) * sigma_primes[l - 1](zs[l - 1])  # (W^T delta) * sigma'(z)
+            # (W^T delta) * sigma'(z)
+            delta = (delta @ net.W[l]) * sigma_primes[l - 1](zs[l - 1])
     return grad_W, grad_b
+
+
 # --8<-- [end:backprop]
 
 
 # --8<-- [start:backprop_one_example]
-def backprop_one_example(net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = QUADRATIC):
+def backprop_one_example(
+    net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = QUADRATIC
+):
     """The same gradients for a single example x (784,), y (10,), written as outer products."""
     activations, zs = forward(net, x)
     sigma_primes = [prime for _, prime in layer_activations(net)]
@@ -46,13 +51,18 @@ def backprop_one_example(net: Network, x: np.ndarray, y: np.ndarray, cost: Cost 
         grad_W[l] = np.outer(delta, activations[l])  # dC/dW = delta a^T
         grad_b[l] = delta  # dC/db = delta
         if l > 0:
-            delta = (net.W[l].T @ delta) * sigma_primes[l - 1](zs[l - 1])  # (W^T delta) * sigma'(z)
+            # (W^T delta) * sigma'(z)
+            delta = (net.W[l].T @ delta) * sigma_primes[l - 1](zs[l - 1])
     return grad_W, grad_b
+
+
 # --8<-- [end:backprop_one_example]
 
 
 # --8<-- [start:backprop_one_at_a_time]
-def backprop_one_at_a_time(net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = QUADRATIC):
+def backprop_one_at_a_time(
+    net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = QUADRATIC
+):
     """The batch gradient the slow way: one example at a time, then the average."""
     grad_W = [np.zeros_like(W) for W in net.W]
     grad_b = [np.zeros_like(b) for b in net.b]
@@ -63,12 +73,15 @@ def backprop_one_at_a_time(net: Network, x: np.ndarray, y: np.ndarray, cost: Cos
             grad_b[l] += g_b[l]
     m = len(x)
     return [g / m for g in grad_W], [g / m for g in grad_b]
+
+
 # --8<-- [end:backprop_one_at_a_time]
 
 
 # --8<-- [start:numerical_gradient]
-def numerical_gradient(net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = QUADRATIC,
-                       h: float = 1e-5):
+def numerical_gradient(
+    net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = QUADRATIC, h: float = 1e-5
+):
     """The same gradients by central finite differences: nudge each parameter by +-h.
 
     Slow (two forward passes per parameter) and only as precise as float64
@@ -87,6 +100,8 @@ def numerical_gradient(net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = 
                 p[i] = kept
                 g[i] = (up - down) / (2 * h)
     return grad_W, grad_b
+
+
 # --8<-- [end:numerical_gradient]
 
 
@@ -100,7 +115,11 @@ def backprop_multiply_adds(net: Network) -> int:
     """Multiply-adds in one backpropagation of one example: the forward pass, then
     delta a^T (each weight once, for its slope) and W^T delta (each weight of the
     layers after the first once, to carry delta back)."""
-    return forward_multiply_adds(net) + sum(W.size for W in net.W) + sum(W.size for W in net.W[1:])
+    return (
+        forward_multiply_adds(net)
+        + sum(W.size for W in net.W)
+        + sum(W.size for W in net.W[1:])
+    )
 
 
 def finite_difference_multiply_adds(net: Network) -> int:
@@ -108,4 +127,6 @@ def finite_difference_multiply_adds(net: Network) -> int:
     passes for every weight and bias."""
     knobs = sum(W.size + b.size for W, b in zip(net.W, net.b))
     return 2 * knobs * forward_multiply_adds(net)
+
+
 # --8<-- [end:gradient_work]

@@ -27,25 +27,37 @@ import sys
 
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
-if __name__ == "__main__" and any(os.environ.get(name) != "1" for name in THREAD_VARIABLES):
+if __name__ == "__main__" and any(
+    os.environ.get(name) != "1" for name in THREAD_VARIABLES
+):
     os.environ.update(dict.fromkeys(THREAD_VARIABLES, "1"))
-    if "numpy" in sys.modules:  # too late for the variables to take effect: start afresh
-        os.execv(sys.executable, [sys.executable, "-m", "downhill.bench", *sys.argv[1:]])
+    # too late for the variables to take effect: start afresh
+    if "numpy" in sys.modules:
+        os.execv(
+            sys.executable, [sys.executable, "-m", "downhill.bench", *sys.argv[1:]]
+        )
 
-import time  # noqa: E402
+import time
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from downhill.backprop import backprop  # noqa: E402
-from downhill.costs import quadratic_cost  # noqa: E402
-from downhill.data import load_digits, one_hot  # noqa: E402
-from downhill.network import feedforward, forward, init_network, parameter_count  # noqa: E402
-from downhill.training import sgd_step, sgd_step_fused, sgd_step_one_at_a_time, train_epoch  # noqa: E402
+from downhill.backprop import backprop
+from downhill.costs import quadratic_cost
+from downhill.data import load_digits, one_hot
+from downhill.network import feedforward, forward, init_network, parameter_count
+from downhill.training import (
+    sgd_step,
+    sgd_step_fused,
+    sgd_step_one_at_a_time,
+    train_epoch,
+)
 
 ETA = 1.5
 
 
-def seconds_per_epoch(step, net, x, y, batch_size: int, fraction: float, seed: int) -> float:
+def seconds_per_epoch(
+    step, net, x, y, batch_size: int, fraction: float, seed: int
+) -> float:
     """Time train_epoch on the first `fraction` of the data, scaled to a whole epoch."""
     n = round(len(x) * fraction)
     net = net.copy()
@@ -66,7 +78,9 @@ def compare(batch_size: int, x, y, net) -> dict[str, float]:
     for run in range(max(runs for _, _, runs in plans.values())):
         for name, (step, fraction, runs) in plans.items():
             if run < runs:
-                times[name].append(seconds_per_epoch(step, net, x, y, batch_size, fraction, run))
+                times[name].append(
+                    seconds_per_epoch(step, net, x, y, batch_size, fraction, run)
+                )
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
@@ -94,17 +108,25 @@ def gradient_seconds(net, x, y, sample: int = 400) -> dict[str, float]:
             quadratic_cost(feedforward(net, x), y)
             flat[i] = kept
 
-    return {"one forward pass": median_seconds(lambda: forward(net, x), runs=51),
-            "backpropagation": median_seconds(lambda: backprop(net, x, y), runs=51),
-            "finite differences": median_seconds(nudge_first_weights, runs=5) / sample * parameter_count(net.sizes)}
+    return {
+        "one forward pass": median_seconds(lambda: forward(net, x), runs=51),
+        "backpropagation": median_seconds(lambda: backprop(net, x, y), runs=51),
+        "finite differences": median_seconds(nudge_first_weights, runs=5)
+        / sample
+        * parameter_count(net.sizes),
+    }
 
 
 def main() -> None:
     digits = load_digits()
     x, y = digits.x_train, one_hot(digits.y_train)
     net = init_network(rng=np.random.default_rng(0))
-    threads = ", ".join(f"{name}={os.environ.get(name, 'unset')}" for name in THREAD_VARIABLES)
-    print(f"data: {digits.source}, {len(x)} training digits; network 784-16-16-10, float64")
+    threads = ", ".join(
+        f"{name}={os.environ.get(name, 'unset')}" for name in THREAD_VARIABLES
+    )
+    print(
+        f"data: {digits.source}, {len(x)} training digits; network 784-16-16-10, float64"
+    )
     print(f"threads: {threads}")
     for batch_size in (10, 100):
         medians = compare(batch_size, x, y, net)
@@ -113,14 +135,22 @@ def main() -> None:
             print(f"  {name:<38} {seconds:8.4f} s/epoch")
         slow = medians["one example at a time"]
         for name in list(medians)[:2]:
-            print(f"  speedup, {name[len('vectorised '):]:<29} {slow / medians[name]:8.1f}x over one at a time")
-    print("\n(one at a time: median of 5 quarter-epochs, times 4; vectorised: medians of whole epochs)")
+            print(
+                f"  speedup, {name[len('vectorised ') :]:<29} {slow / medians[name]:8.1f}x over one at a time"
+            )
+    print(
+        "\n(one at a time: median of 5 quarter-epochs, times 4; vectorised: medians of whole epochs)"
+    )
     times = gradient_seconds(net, x[:10], y[:10])
-    print("\none gradient of a mini-batch of 10 digits"
-          " (the backpropagation lesson counts the same work in multiply-adds)")
+    print(
+        "\none gradient of a mini-batch of 10 digits"
+        " (the backpropagation lesson counts the same work in multiply-adds)"
+    )
     for name, seconds in times.items():
         print(f"  {name:<38} {seconds * 1000:10.3f} ms")
-    print(f"  backpropagation is {times['finite differences'] / times['backpropagation']:,.0f}x faster than finite differences")
+    print(
+        f"  backpropagation is {times['finite differences'] / times['backpropagation']:,.0f}x faster than finite differences"
+    )
 
 
 if __name__ == "__main__":

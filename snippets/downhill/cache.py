@@ -45,6 +45,7 @@ LEARNING_MODULES = ("data", "network", "costs", "backprop", "training", "descent
 # standard library only, which Python's version covers.
 LIBRARIES = ("numpy",)
 
+
 def cache_dir() -> Path:
     if os.environ.get("DOWNHILL_CACHE_DIR"):
         return Path(os.environ["DOWNHILL_CACHE_DIR"])
@@ -67,8 +68,11 @@ def experiment_source(experiment) -> str:
     """The experiment's source and that of the undecorated functions of its module."""
     module = sys.modules[experiment.__module__]
     helpers = [
-        value for value in vars(module).values()
-        if inspect.isfunction(value) and value.__module__ == module.__name__ and not hasattr(value, "__wrapped__")
+        value
+        for value in vars(module).values()
+        if inspect.isfunction(value)
+        and value.__module__ == module.__name__
+        and not hasattr(value, "__wrapped__")
     ]
     return "".join(inspect.getsource(function) for function in [experiment, *helpers])
 
@@ -96,7 +100,9 @@ def _digest(path: Path, size: int, mtime_ns: int) -> str:
 
 def versions() -> dict[str, str]:
     """Python's version and those of ``LIBRARIES``: an upgrade recomputes every experiment."""
-    return {"python": sys.version} | {name: metadata.version(name) for name in LIBRARIES}
+    return {"python": sys.version} | {
+        name: metadata.version(name) for name in LIBRARIES
+    }
 
 
 def cache_key(experiment, arguments: dict) -> str:
@@ -107,7 +113,9 @@ def cache_key(experiment, arguments: dict) -> str:
         "data": data_digest(),
         "versions": versions(),
     }
-    return hashlib.sha256(json.dumps(identity, sort_keys=True, default=repr).encode()).hexdigest()[:20]
+    return hashlib.sha256(
+        json.dumps(identity, sort_keys=True, default=repr).encode()
+    ).hexdigest()[:20]
 
 
 def cached(experiment):
@@ -118,10 +126,13 @@ def cached(experiment):
         key = f"{experiment.__name__}-{cache_key(experiment, arguments)}"
         path = cache_dir() / f"{key}.pickle"
         if not path.exists():
-            with exclusive(path.with_suffix(".lock")):  # parallel builds compute it once
+            # parallel builds compute it once
+            with exclusive(path.with_suffix(".lock")):
                 if not path.exists():
                     result = experiment(**arguments)
-                    write_atomically(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                    write_atomically(
+                        path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+                    )
         return pickle.loads(path.read_bytes())
 
     return run
@@ -139,6 +150,8 @@ def exclusive(lock: Path):
 
 def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, delete=False, suffix=".tmp"
+    ) as handle:
         handle.write(data)
     os.replace(handle.name, path)

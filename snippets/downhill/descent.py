@@ -12,8 +12,8 @@ The playground reimplements exactly this contract, so keep the two in step:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -74,10 +74,14 @@ def bumpy2d(w):
 def bumpy2d_gradient(w):
     deep = np.exp(-((w[0] - 2) ** 2 + (w[1] - 1) ** 2))
     shallow = np.exp(-((w[0] + 2) ** 2 + (w[1] + 1) ** 2))
-    return np.array([
-        0.2 * w[0] + 2 * (w[0] - 2) * deep + (w[0] + 2) * shallow,
-        0.2 * w[1] + 2 * (w[1] - 1) * deep + (w[1] + 1) * shallow,
-    ])
+    return np.array(
+        [
+            0.2 * w[0] + 2 * (w[0] - 2) * deep + (w[0] + 2) * shallow,
+            0.2 * w[1] + 2 * (w[1] - 1) * deep + (w[1] + 1) * shallow,
+        ]
+    )
+
+
 # --8<-- [end:functions]
 
 
@@ -95,7 +99,9 @@ def get_function(function: str | Landscape) -> Landscape:
     if isinstance(function, Landscape):
         return function
     if function not in FUNCTIONS:
-        raise ValueError(f"unknown function {function!r}: choose from {tuple(FUNCTIONS)}")
+        raise ValueError(
+            f"unknown function {function!r}: choose from {tuple(FUNCTIONS)}"
+        )
     return FUNCTIONS[function]
 
 
@@ -104,6 +110,8 @@ def descent_step(gradient, w, v, eta, momentum=0.0):
     """One step of heavy-ball momentum; momentum = 0 is plain gradient descent."""
     v = momentum * v - eta * gradient(w)
     return w + v, v
+
+
 # --8<-- [end:descent_step]
 
 
@@ -124,4 +132,6 @@ def descend(function, start, eta, steps, momentum=0.0) -> np.ndarray:
         if not np.all(np.isfinite(w)) or np.any(np.abs(w) > DIVERGED):
             break
     return np.array(path)
+
+
 # --8<-- [end:descend]

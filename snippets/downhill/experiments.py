@@ -13,7 +13,7 @@ import numpy as np
 
 from downhill.cache import cached
 from downhill.costs import quadratic_cost
-from downhill.data import Digits, load_digits, one_hot
+from downhill.data import Digits, load_digits
 from downhill.network import Network, feedforward, init_network, sigmoid
 from downhill.training import BATCH_SIZE, EPOCHS, ETA, History, evaluate, train
 
@@ -29,14 +29,29 @@ class Run:
     history: History
 
 
-def run(digits: Digits, *, seed: int, epochs: int = EPOCHS, init: str = "normal",
-        hidden=(16, 16), **options) -> Run:
+def run(
+    digits: Digits,
+    *,
+    seed: int,
+    epochs: int = EPOCHS,
+    init: str = "normal",
+    hidden=(16, 16),
+    **options,
+) -> Run:
     """Train a fresh 784-hidden-10 network on digits with the video's recipe by default."""
     rng = np.random.default_rng(seed)
     net = init_network((784, *hidden, 10), rng=rng, init=init)
     initial = net.copy()
-    history = train(net, digits.x_train, digits.y_train, rng=rng, epochs=epochs,
-                    x_test=digits.x_test, y_test=digits.y_test, **options)
+    history = train(
+        net,
+        digits.x_train,
+        digits.y_train,
+        rng=rng,
+        epochs=epochs,
+        x_test=digits.x_test,
+        y_test=digits.y_test,
+        **options,
+    )
     return Run(initial, net, history)
 
 
@@ -46,8 +61,15 @@ def video_recipe(*, seed: int = 0) -> Run:
     """The video's recipe on our 4,000 training digits: N(0, 1) start, quadratic
     cost, 30 epochs of mini-batches of 10, eta = 1.5. Keeps the parameters after
     every epoch, for the landscape lessons."""
-    return run(load_digits(), seed=seed, eta=ETA, batch_size=BATCH_SIZE,
-               snapshot_every=STEPS_PER_EPOCH)
+    return run(
+        load_digits(),
+        seed=seed,
+        eta=ETA,
+        batch_size=BATCH_SIZE,
+        snapshot_every=STEPS_PER_EPOCH,
+    )
+
+
 # --8<-- [end:video_recipe]
 
 
@@ -58,9 +80,16 @@ def without_digit(*, digit: int, seed: int = 0) -> Run:
     The test set still has all ten digits."""
     digits = load_digits()
     keep = digits.y_train != digit
-    blind = Digits(digits.x_train[keep], digits.y_train[keep], digits.x_test, digits.y_test,
-                   source=f"{digits.source}, without any {digit} in training")
+    blind = Digits(
+        digits.x_train[keep],
+        digits.y_train[keep],
+        digits.x_test,
+        digits.y_test,
+        source=f"{digits.source}, without any {digit} in training",
+    )
     return run(blind, seed=seed)
+
+
 # --8<-- [end:without_digit]
 
 
@@ -69,12 +98,16 @@ def without_digit(*, digit: int, seed: int = 0) -> Run:
 def symmetry(*, init: str, epochs: int = 5, seed: int = 0) -> Run:
     """A short run from a "constant" start (every weight equal) or a random one."""
     return run(load_digits(), seed=seed, init=init, epochs=epochs)
+
+
 # --8<-- [end:symmetry]
 
 
 # --8<-- [start:batch_comparison]
 @cached
-def batch_comparison(*, seed: int = 0, larger_eta: float = 6.0, first_steps: int = 100) -> dict:
+def batch_comparison(
+    *, seed: int = 0, larger_eta: float = 6.0, first_steps: int = 100
+) -> dict:
     """Full-batch against mini-batch gradient descent, 30 epochs each, one shared start.
 
     "mini-batch" is video_recipe(): mini-batches of 10, eta = 1.5, 400 steps an epoch.
@@ -93,16 +126,24 @@ def batch_comparison(*, seed: int = 0, larger_eta: float = 6.0, first_steps: int
     assert np.array_equal(replay.history.snapshots[-1], mini.history.snapshots[1])
     net = replay.initial.copy()
     first_steps_cost = []
-    for parameters in replay.history.snapshots[:first_steps + 1]:
+    for parameters in replay.history.snapshots[: first_steps + 1]:
         net.set_parameters(parameters)
         first_steps_cost.append(evaluate(net, digits.x_train, digits.y_train)[0])
-    return {"mini-batch": mini, "full batch": full, "full batch, larger eta": full_larger,
-            "larger eta": larger_eta, "first steps": np.array(first_steps_cost)}
+    return {
+        "mini-batch": mini,
+        "full batch": full,
+        "full batch, larger eta": full_larger,
+        "larger eta": larger_eta,
+        "first steps": np.array(first_steps_cost),
+    }
+
+
 # --8<-- [end:batch_comparison]
 
 
 # The training lesson (docs/lessons/training.md): the video's recipe
 # with one thing changed at a time. Each run starts from the same seed as video_recipe().
+
 
 # --8<-- [start:learning_rate_sweep]
 @cached
@@ -111,6 +152,8 @@ def learning_rate_sweep(*, etas=(0.0005, 0.05, 50.0), seed: int = 0) -> dict:
     all from the same start. eta = 1.5 itself is video_recipe()."""
     digits = load_digits()
     return {eta: run(digits, seed=seed, eta=eta) for eta in etas}
+
+
 # --8<-- [end:learning_rate_sweep]
 
 
@@ -120,6 +163,8 @@ def cross_entropy_recipe(*, eta: float = 0.5, seed: int = 0) -> Run:
     """The video's recipe with the cross-entropy cost instead of the quadratic one.
     eta = 0.5 is Nielsen's choice for cross-entropy (his cross-entropy is ours)."""
     return run(load_digits(), seed=seed, eta=eta, cost="cross-entropy")
+
+
 # --8<-- [end:cross_entropy_recipe]
 
 
@@ -129,6 +174,8 @@ def scaled_init_recipe(*, seed: int = 0) -> Run:
     """The video's recipe from a "scaled" start: each weight drawn from N(0, 1/n_in)
     instead of N(0, 1); the same random draws, divided by sqrt(n_in)."""
     return run(load_digits(), seed=seed, init="scaled")
+
+
 # --8<-- [end:scaled_init_recipe]
 
 
@@ -141,12 +188,22 @@ def training_set_sizes(*, sizes=(250, 500, 1000, 2000), seed: int = 0) -> dict:
     digits = load_digits()
     runs = {}
     for size in sizes:
-        keep = np.sort(np.concatenate([np.flatnonzero(digits.y_train == d)[:size // 10]
-                                       for d in range(10)]))
-        fewer = Digits(digits.x_train[keep], digits.y_train[keep], digits.x_test, digits.y_test,
-                       source=f"{digits.source}, first {size} training digits")
+        keep = np.sort(
+            np.concatenate(
+                [np.flatnonzero(digits.y_train == d)[: size // 10] for d in range(10)]
+            )
+        )
+        fewer = Digits(
+            digits.x_train[keep],
+            digits.y_train[keep],
+            digits.x_test,
+            digits.y_test,
+            source=f"{digits.source}, first {size} training digits",
+        )
         runs[size] = run(fewer, seed=seed)
     return runs
+
+
 # --8<-- [end:training_set_sizes]
 
 
@@ -159,19 +216,35 @@ def random_labels(*, seed: int = 0, label_seed: int = 1) -> Run:
     but no longer on its own image. The test digits keep their true labels."""
     digits = load_digits()
     labels = np.random.default_rng(label_seed).permutation(digits.y_train)
-    shuffled = Digits(digits.x_train, labels, digits.x_test, digits.y_test,
-                      source=f"{digits.source}, training labels shuffled")
+    shuffled = Digits(
+        digits.x_train,
+        labels,
+        digits.x_test,
+        digits.y_test,
+        source=f"{digits.source}, training labels shuffled",
+    )
     return run(shuffled, seed=seed, eta=ETA, batch_size=BATCH_SIZE)
+
+
 # --8<-- [end:random_labels]
 
 
 # --8<-- [start:small_training_set]
-WIDE = (100,)  # one hidden layer of 100 neurons: 79,510 parameters against the lesson network's 13,002
+# one hidden layer of 100 neurons: 79,510 parameters against the lesson network's 13,002
+WIDE = (100,)
 
 
 @cached
-def small_training_set(*, hidden=WIDE, labels: str = "shuffled", n_train: int = 1000,
-                       epochs: int = 60, eta: float = 0.5, seed: int = 0, label_seed: int = 1) -> Run:
+def small_training_set(
+    *,
+    hidden=WIDE,
+    labels: str = "shuffled",
+    n_train: int = 1000,
+    epochs: int = 60,
+    eta: float = 0.5,
+    seed: int = 0,
+    label_seed: int = 1,
+) -> Run:
     """n_train training digits picked at random, with their true labels (labels="true")
     or with those labels shuffled among them (labels="shuffled"). Cross-entropy cost,
     weights drawn from N(0, 1/n_in) ("scaled"), mini-batches of 10. The test digits
@@ -179,18 +252,43 @@ def small_training_set(*, hidden=WIDE, labels: str = "shuffled", n_train: int = 
     digits = load_digits()
     rng = np.random.default_rng(label_seed)
     pick = rng.permutation(len(digits.x_train))[:n_train]
-    y = {"true": digits.y_train[pick], "shuffled": rng.permutation(digits.y_train[pick])}[labels]
-    subset = Digits(digits.x_train[pick], y, digits.x_test, digits.y_test,
-                    source=f"{n_train} of {digits.source}, {labels} labels")
-    return run(subset, seed=seed, hidden=hidden, init="scaled", cost="cross-entropy",
-               eta=eta, epochs=epochs)
+    y = {
+        "true": digits.y_train[pick],
+        "shuffled": rng.permutation(digits.y_train[pick]),
+    }[labels]
+    subset = Digits(
+        digits.x_train[pick],
+        y,
+        digits.x_test,
+        digits.y_test,
+        source=f"{n_train} of {digits.source}, {labels} labels",
+    )
+    return run(
+        subset,
+        seed=seed,
+        hidden=hidden,
+        init="scaled",
+        cost="cross-entropy",
+        eta=eta,
+        epochs=epochs,
+    )
+
+
 # --8<-- [end:small_training_set]
 
 
 # --8<-- [start:label_noise]
 @cached
-def label_noise(*, fraction: float = 0.4, hidden=WIDE, n_train: int = 2000, epochs: int = 40,
-                eta: float = 0.5, seed: int = 0, label_seed: int = 2) -> dict:
+def label_noise(
+    *,
+    fraction: float = 0.4,
+    hidden=WIDE,
+    n_train: int = 2000,
+    epochs: int = 40,
+    eta: float = 0.5,
+    seed: int = 0,
+    label_seed: int = 2,
+) -> dict:
     """Patterns first, noise later? n_train training digits picked at random; a `fraction`
     of them get a wrong label (one of the nine others, at random). The network trains
     on them as in small_training_set. After every epoch we also record which share of
@@ -201,8 +299,9 @@ def label_noise(*, fraction: float = 0.4, hidden=WIDE, n_train: int = 2000, epoc
     pick = rng.permutation(len(digits.x_train))[:n_train]
     x, labels = digits.x_train[pick], digits.y_train[pick].copy()
     corrupted = np.zeros(n_train, dtype=bool)
-    corrupted[rng.permutation(n_train)[:round(fraction * n_train)]] = True
-    labels[corrupted] = (labels[corrupted] + rng.integers(1, 10, corrupted.sum())) % 10  # never the true digit
+    corrupted[rng.permutation(n_train)[: round(fraction * n_train)]] = True
+    # never the true digit
+    labels[corrupted] = (labels[corrupted] + rng.integers(1, 10, corrupted.sum())) % 10
 
     fits = {"clean": [], "corrupted": []}
 
@@ -213,11 +312,28 @@ def label_noise(*, fraction: float = 0.4, hidden=WIDE, n_train: int = 2000, epoc
 
     net_rng = np.random.default_rng(seed)
     net = init_network((784, *hidden, 10), rng=net_rng, init="scaled")
-    history = train(net, x, labels, rng=net_rng, epochs=epochs, eta=eta, cost="cross-entropy",
-                    x_test=digits.x_test, y_test=digits.y_test, on_epoch=record_fits)
-    return {"history": history, "corrupted": corrupted, "given labels": labels,
-            "true labels": digits.y_train[pick],
-            "clean fit": np.array(fits["clean"]), "corrupted fit": np.array(fits["corrupted"])}
+    history = train(
+        net,
+        x,
+        labels,
+        rng=net_rng,
+        epochs=epochs,
+        eta=eta,
+        cost="cross-entropy",
+        x_test=digits.x_test,
+        y_test=digits.y_test,
+        on_epoch=record_fits,
+    )
+    return {
+        "history": history,
+        "corrupted": corrupted,
+        "given labels": labels,
+        "true labels": digits.y_train[pick],
+        "clean fit": np.array(fits["clean"]),
+        "corrupted fit": np.array(fits["corrupted"]),
+    }
+
+
 # --8<-- [end:label_noise]
 
 
@@ -229,12 +345,16 @@ def principal_plane(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the path's spread that each principal direction explains (they add up to 1)."""
     offsets = path[:-1] - path[-1]  # every point, measured from where the path ends
     _, spread, directions = np.linalg.svd(offsets, full_matrices=False)
-    return directions[:2], spread ** 2 / np.sum(spread ** 2)
+    return directions[:2], spread**2 / np.sum(spread**2)
+
+
 # --8<-- [end:principal_plane]
 
 
 @cached
-def cost_on_principal_plane(*, seed: int = 0, points: tuple = (31, 25), margin: float = 6.0) -> dict:
+def cost_on_principal_plane(
+    *, seed: int = 0, points: tuple = (31, 25), margin: float = 6.0
+) -> dict:
     """The training cost of video_recipe(seed=seed) on the plane through its trained
     parameters spanned by its path's first two principal directions: a grid of
     points[0] x points[1] costs, reaching `margin` beyond the projected path on every side.
@@ -246,18 +366,25 @@ def cost_on_principal_plane(*, seed: int = 0, points: tuple = (31, 25), margin: 
     trained = video_recipe(seed=seed).trained
     path = np.array(video_recipe(seed=seed).history.snapshots)
     directions, _ = principal_plane(path)
-    along = (path - path[-1]) @ directions.T  # the path's coordinates (a, b) on the plane
+    # the path's coordinates (a, b) on the plane
+    along = (path - path[-1]) @ directions.T
     u, v = trained.copy(), trained.copy()
     u.set_parameters(directions[0])
     v.set_parameters(directions[1])
     z, z_u, z_v = (x @ net.W[0].T + net.b[0] for net in (trained, u, v))
 
     def cost_at(a, b):  # C(theta_final + a u + b v) on the training digits
-        rest = Network([W + a * U + b * V for W, U, V in zip(trained.W[1:], u.W[1:], v.W[1:])],
-                       [c + a * cu + b * cv for c, cu, cv in zip(trained.b[1:], u.b[1:], v.b[1:])])
+        rest = Network(
+            [W + a * U + b * V for W, U, V in zip(trained.W[1:], u.W[1:], v.W[1:])],
+            [c + a * cu + b * cv for c, cu, cv in zip(trained.b[1:], u.b[1:], v.b[1:])],
+        )
         return quadratic_cost(feedforward(rest, sigmoid(z + a * z_u + b * z_v)), y)
 
-    a_grid = np.linspace(along[:, 0].min() - margin, along[:, 0].max() + margin, points[0])
-    b_grid = np.linspace(along[:, 1].min() - margin, along[:, 1].max() + margin, points[1])
+    a_grid = np.linspace(
+        along[:, 0].min() - margin, along[:, 0].max() + margin, points[0]
+    )
+    b_grid = np.linspace(
+        along[:, 1].min() - margin, along[:, 1].max() + margin, points[1]
+    )
     costs = np.array([[cost_at(a, b) for a in a_grid] for b in b_grid])
     return {"a": a_grid, "b": b_grid, "cost": costs, "path": along}

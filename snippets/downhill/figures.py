@@ -84,13 +84,17 @@ class CourseFigure(Figure):
 
     def __str__(self) -> str:
         if self.html is None:
-            raise RuntimeError("print(fig) after its `with figure(...)` block has ended")
+            raise RuntimeError(
+                "print(fig) after its `with figure(...)` block has ended"
+            )
         _unprinted.pop(id(self), None)
         return self.html
 
 
 @contextmanager
-def figure(*, alt: str, caption: str = "", size: tuple[float, float] | None = None) -> Iterator[CourseFigure]:
+def figure(
+    *, alt: str, caption: str = "", size: tuple[float, float] | None = None
+) -> Iterator[CourseFigure]:
     """Draw a figure in the course style; ``print(fig)`` after the block shows it.
 
     ``alt`` describes what the figure shows for readers who cannot see it.
@@ -99,7 +103,9 @@ def figure(*, alt: str, caption: str = "", size: tuple[float, float] | None = No
     """
     check_alt(alt)
     with mpl.rc_context(fname=STYLE):
-        fig = CourseFigure(figsize=size or mpl.rcParams["figure.figsize"], layout="constrained")
+        fig = CourseFigure(
+            figsize=size or mpl.rcParams["figure.figsize"], layout="constrained"
+        )
         yield fig
     fig.html, fig.alt = to_html(fig, alt=alt, caption=caption), alt
     _unprinted[id(fig)] = alt
@@ -114,7 +120,9 @@ def take_unprinted() -> list[str]:
 
 def check_alt(alt: str) -> None:
     if not isinstance(alt, str) or len(alt.strip()) < 10:
-        raise ValueError("every figure needs alt text: a sentence saying what it shows (alt=...)")
+        raise ValueError(
+            "every figure needs alt text: a sentence saying what it shows (alt=...)"
+        )
 
 
 def to_html(fig: Figure, *, alt: str, caption: str = "") -> str:
@@ -125,16 +133,24 @@ def to_html(fig: Figure, *, alt: str, caption: str = "") -> str:
     carries the figure's accessible name; the others are hidden from screen readers,
     so the figure is announced once. A button opens the figure full-screen."""
     check_alt(alt)
-    panels = share_glyphs([inline_svg(svg, alt if n == 0 else None, salt=str(n))
-                           for n, svg in enumerate(panel_svgs(fig))])
+    panels = share_glyphs(
+        [
+            inline_svg(svg, alt if n == 0 else None, salt=str(n))
+            for n, svg in enumerate(panel_svgs(fig))
+        ]
+    )
     caption_html = f"\n<figcaption>{caption}</figcaption>" if caption else ""
-    return (f'<figure class="dh-figure">\n<div class="dh-figure__panels">\n{"".join(panels)}</div>\n'
-            f'<button type="button" class="dh-figure__open" aria-label="Open the figure full-screen" hidden>'
-            f'</button>{caption_html}\n</figure>')
+    return (
+        f'<figure class="dh-figure">\n<div class="dh-figure__panels">\n{"".join(panels)}</div>\n'
+        f'<button type="button" class="dh-figure__open" aria-label="Open the figure full-screen" hidden>'
+        f"</button>{caption_html}\n</figure>"
+    )
 
 
 # A glyph outline as matplotlib defines it (in 1/64 font units), once per SVG.
-GLYPH = re.compile(r'<path id="([^"]+)" d="([^"]*)"\s*transform="scale\(0\.015625\)"\s*/>\s*')
+GLYPH = re.compile(
+    r'<path id="([^"]+)" d="([^"]*)"\s*transform="scale\(0\.015625\)"\s*/>\s*'
+)
 
 
 def share_glyphs(panels: list[str]) -> list[str]:
@@ -153,7 +169,13 @@ def share_glyphs(panels: list[str]) -> list[str]:
             return glyph[0]
 
         svg = re.sub(r"<defs>\s*</defs>\s*", "", GLYPH.sub(keep_or_drop, svg))
-        shared.append(re.sub(r'href="#([^"]+)"', lambda ref: f'href="#{renamed.get(ref[1], ref[1])}"', svg))
+        shared.append(
+            re.sub(
+                r'href="#([^"]+)"',
+                lambda ref: f'href="#{renamed.get(ref[1], ref[1])}"',
+                svg,
+            )
+        )
     return shared
 
 
@@ -187,10 +209,14 @@ def panel_svgs(fig: Figure) -> list[str]:
         top = fig.get_tightbbox(fig._get_renderer())
         out = []
         for panel in panels:
-            hidden = [ax for ax in fig.axes if ax not in panel.axes and ax.get_visible()]
+            hidden = [
+                ax for ax in fig.axes if ax not in panel.axes and ax.get_visible()
+            ]
             for ax in hidden:
                 ax.set_visible(False)
-            box = Bbox.from_extents(panel.x0, top.y0, panel.x1, top.y1).padded(mpl.rcParams["savefig.pad_inches"])
+            box = Bbox.from_extents(panel.x0, top.y0, panel.x1, top.y1).padded(
+                mpl.rcParams["savefig.pad_inches"]
+            )
             out.append(_save(fig, bbox_inches=box, pad_inches=0))
             for ax in hidden:
                 ax.set_visible(True)
@@ -199,7 +225,9 @@ def panel_svgs(fig: Figure) -> list[str]:
 
 def _save(fig: Figure, **options) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, **options)
+    fig.savefig(
+        buffer, format="svg", metadata={"Date": None, "Creator": None}, **options
+    )
     return buffer.getvalue()
 
 
@@ -211,8 +239,12 @@ class Panel:
         boxes = [ax.get_tightbbox(renderer) for ax in axes]
         self.x0 = min(box.x0 for box in boxes if box) / dpi  # inches
         self.x1 = max(box.x1 for box in boxes if box) / dpi
-        sizes = sorted(text.get_fontsize() for ax in axes for text in ax.findobj(mpl.text.Text)
-                       if text.get_visible() and text.get_text().strip())
+        sizes = sorted(
+            text.get_fontsize()
+            for ax in axes
+            for text in ax.findobj(mpl.text.Text)
+            if text.get_visible() and text.get_text().strip()
+        )
         sizes = sizes or [mpl.rcParams["font.size"]]
         points = (self.x1 - self.x0 + 2 * mpl.rcParams["savefig.pad_inches"]) * 72
         self.basis = points * readable_scale(sizes)
@@ -248,16 +280,24 @@ def split_panels(fig: Figure) -> list[Panel]:
     renderer = fig._get_renderer()
     axes = [ax for ax in fig.axes if ax.get_visible()]
     figure_level = [fig, *fig.subfigs]
-    whole = any(part.texts or part.legends or getattr(part, "_suptitle", None) for part in figure_level)
+    whole = any(
+        part.texts or part.legends or getattr(part, "_suptitle", None)
+        for part in figure_level
+    )
     if whole or len(axes) < 2:
         return [Panel(axes, renderer, fig.dpi)]
     colorbars = [ax for ax in axes if hasattr(ax, "_colorbar")]
     plots = [ax for ax in axes if ax not in colorbars]
     groups = merge_overlapping([[ax] for ax in plots])
     if sum(sum(map(is_picture, group)) >= 2 for group in groups) >= 2:
-        return [Panel(axes, renderer, fig.dpi)]  # a grid of pictures is read row by row: keep it whole
+        # a grid of pictures is read row by row: keep it whole
+        return [Panel(axes, renderer, fig.dpi)]
     for colorbar in colorbars:
-        parents = [p for p in getattr(colorbar, "_colorbar_info", {}).get("parents", []) if p in plots]
+        parents = [
+            p
+            for p in getattr(colorbar, "_colorbar_info", {}).get("parents", [])
+            if p in plots
+        ]
         box = colorbar.get_position()
         near = min(parents or plots, key=lambda p: abs(p.get_position().x1 - box.x0))
         next(group for group in groups if near in group).append(colorbar)
@@ -267,7 +307,9 @@ def split_panels(fig: Figure) -> list[Panel]:
 
 def is_picture(ax) -> bool:
     """An image without axis ticks (a digit, a neuron's weights)."""
-    return bool(ax.images) and (not ax.axison or not (len(ax.get_xticks()) or len(ax.get_yticks())))
+    return bool(ax.images) and (
+        not ax.axison or not (len(ax.get_xticks()) or len(ax.get_yticks()))
+    )
 
 
 def overlap(a: Bbox, b: Bbox) -> bool:
@@ -280,8 +322,14 @@ def merge_overlapping(groups: list[list]) -> list[list]:
     merged = True
     while merged:
         merged = False
-        for i, j in ((i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))):
-            if any(overlap(a.get_position(), b.get_position()) for a in groups[i] for b in groups[j]):
+        for i, j in (
+            (i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))
+        ):
+            if any(
+                overlap(a.get_position(), b.get_position())
+                for a in groups[i]
+                for b in groups[j]
+            ):
                 groups[i] += groups.pop(j)
                 merged = True
                 break
@@ -292,12 +340,18 @@ def is_dense(collection: Collection) -> bool:
     """Surfaces, and collections with more than DENSE_VERTICES vertices or DENSE_MARKS marks."""
     if isinstance(collection, Poly3DCollection):
         return True  # its 2-D paths exist only once drawn: a surface is dense anyway
-    return vertex_count(collection) > DENSE_VERTICES or len(collection.get_offsets()) > DENSE_MARKS
+    return (
+        vertex_count(collection) > DENSE_VERTICES
+        or len(collection.get_offsets()) > DENSE_MARKS
+    )
 
 
 def is_small_grid(image: AxesImage) -> bool:
     """An image of a few cells drawn as blocks (digits, weights, confusion matrices)."""
-    return image.get_interpolation() in ("nearest", "antialiased", "auto") and max(image.get_array().shape[:2]) <= SMALL_GRID
+    return (
+        image.get_interpolation() in ("nearest", "antialiased", "auto")
+        and max(image.get_array().shape[:2]) <= SMALL_GRID
+    )
 
 
 def vertex_count(collection: Collection) -> int:
@@ -313,7 +367,9 @@ def inline_svg(svg: str, alt: str | None, salt: str = "") -> str:
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(r"<!--.*?-->\s*", "", svg, flags=re.S)
-    svg = PATH_DATA.sub(lambda path: ' d="' + LONG_NUMBER.sub(round_coordinate, path[1]) + '"', svg)
+    svg = PATH_DATA.sub(
+        lambda path: ' d="' + LONG_NUMBER.sub(round_coordinate, path[1]) + '"', svg
+    )
     svg = PNG_DATA.sub(lambda image: lighter_image(image[1]), svg)
     # matplotlib names an image after its pixels, so identical images (four neurons
     # that start equal) share an id; nothing refers to it: drop it.
@@ -322,12 +378,21 @@ def inline_svg(svg: str, alt: str | None, salt: str = "") -> str:
     # browser tests can find it and check its contrast in both colour schemes, with
     # its font size in pt (data-pt): in the page it is data-pt times the SVG's shown
     # width over its viewBox width, in CSS px.
-    svg = TEXT_GROUP.sub(lambda text: f'<g class="dh-text" data-pt="{float(text[2]) * 100:g}" id="{text[1]}">', svg)
-    svg = re.sub(r'<g id="(text_\d+)"', r'<g class="dh-text" id="\1"', svg)  # any other text
+    svg = TEXT_GROUP.sub(
+        lambda text: (
+            f'<g class="dh-text" data-pt="{float(text[2]) * 100:g}" id="{text[1]}">'
+        ),
+        svg,
+    )
+    # any other text
+    svg = re.sub(r'<g id="(text_\d+)"', r'<g class="dh-text" id="\1"', svg)
     # matplotlib names some clip paths after object addresses, which change from
     # run to run: number the ids in order of appearance, then prefix them with a
     # hash of the figure, so they are reproducible and unique to this figure.
-    names = {name: str(n) for n, name in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg)))}
+    names = {
+        name: str(n)
+        for n, name in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg)))
+    }
     svg = rename_ids(svg, names)
     prefix = "f" + hashlib.sha256((salt + svg).encode()).hexdigest()[:10] + "-"
     svg = rename_ids(svg, {n: prefix + n for n in names.values()})
@@ -353,7 +418,9 @@ def inline_svg(svg: str, alt: str | None, salt: str = "") -> str:
 
 # A text group and the scale of its glyphs: matplotlib defines glyph outlines
 # 100 units high and scales them by the font size (pt) / 100.
-TEXT_GROUP = re.compile(r'<g id="(text_\d+)">(?=\s*<g [^>]*?transform="[^"]*?scale\(([\d.]+)[ ,)])')
+TEXT_GROUP = re.compile(
+    r'<g id="(text_\d+)">(?=\s*<g [^>]*?transform="[^"]*?scale\(([\d.]+)[ ,)])'
+)
 
 
 # Rasterized artists (surfaces, filled contours, images) come as PNG.
@@ -369,7 +436,11 @@ def lighter_image(png_base64: str) -> str:
     png = base64.b64decode(png_base64)
     with PIL.Image.open(io.BytesIO(png)) as image:
         image.load()
-        choices = {"png": png, "webp-lossless": webp(image, lossless=True), "webp": webp(image, lossless=False)}
+        choices = {
+            "png": png,
+            "webp-lossless": webp(image, lossless=True),
+            "webp": webp(image, lossless=False),
+        }
     if len(choices["webp"]) > 2 / 3 * len(choices["webp-lossless"]):
         del choices["webp"]
     kind = min(choices, key=lambda name: len(choices[name]))
@@ -379,7 +450,14 @@ def lighter_image(png_base64: str) -> str:
 
 def webp(image, *, lossless: bool) -> bytes:
     out = io.BytesIO()
-    image.save(out, "WEBP", lossless=lossless, quality=100 if lossless else WEBP_QUALITY, method=6, exact=False)
+    image.save(
+        out,
+        "WEBP",
+        lossless=lossless,
+        quality=100 if lossless else WEBP_QUALITY,
+        method=6,
+        exact=False,
+    )
     return out.getvalue()
 
 
@@ -394,13 +472,18 @@ def round_coordinate(number: re.Match) -> str:
 
 
 def ink_on(colour) -> str:
-    """"black" or "white": whichever text colour reads better on a filled cell of `colour`.
+    """ "black" or "white": whichever text colour reads better on a filled cell of `colour`.
 
     Text drawn on a coloured cell (a heat map, a confusion matrix) does not sit on the
     page, so it cannot follow the page's scheme: it follows the cell instead."""
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in mpl.colors.to_rgb(colour))
+    r, g, b = (
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        for c in mpl.colors.to_rgb(colour)
+    )
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+    return (
+        "black" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "white"
+    )
 
 
 def draw_digit(ax, pixels, title: str = "") -> None:
@@ -420,7 +503,11 @@ def draw_network(ax, sizes, activations=None, shown: int = 12) -> None:
     """
     columns = []
     for layer, size in enumerate(sizes):
-        index = np.arange(size) if size <= shown else np.linspace(0, size - 1, shown).round().astype(int)
+        index = (
+            np.arange(size)
+            if size <= shown
+            else np.linspace(0, size - 1, shown).round().astype(int)
+        )
         y = np.linspace(1, -1, len(index)) * min(1, len(index) / shown)
         if size > shown:  # leave a gap where the hidden neurons are
             y = np.where(np.arange(len(index)) < shown // 2, y + 0.06, y - 0.06)
@@ -435,8 +522,18 @@ def draw_network(ax, sizes, activations=None, shown: int = 12) -> None:
     for layer, (index, y) in enumerate(columns):
         fill = "none"
         if activations is not None:
-            fill = mpl.colormaps[DIGIT_CMAP](np.clip(np.asarray(activations[layer])[index], 0, 1))
-        ax.scatter(np.full(len(y), layer), y, s=90, c=fill, edgecolors=INK, linewidths=0.9, zorder=3)
+            fill = mpl.colormaps[DIGIT_CMAP](
+                np.clip(np.asarray(activations[layer])[index], 0, 1)
+            )
+        ax.scatter(
+            np.full(len(y), layer),
+            y,
+            s=90,
+            c=fill,
+            edgecolors=INK,
+            linewidths=0.9,
+            zorder=3,
+        )
         if sizes[layer] > shown:
             ax.text(layer, 0, "⋮", ha="center", va="center", fontsize=14)
         ax.text(layer, -1.22, f"{sizes[layer]:,}", ha="center", va="top")
@@ -447,6 +544,7 @@ def draw_network(ax, sizes, activations=None, shown: int = 12) -> None:
 
 def rename_ids(svg: str, names: dict[str, str]) -> str:
     """Rename SVG ids and every reference to them (href="#id", url(#id))."""
+
     def rename(match: re.Match) -> str:
         return match[1] + names.get(match[2], match[2]) + match[3]
 
@@ -461,10 +559,10 @@ def css_variables() -> str:
     dark = "\n".join(f"  --dh-{name}: {pair[1]};" for name, pair in PALETTE.items())
     return (
         "/* Generated from downhill.figures.PALETTE: edit the palette there. */\n"
-        f":root, [data-md-color-scheme=\"default\"] {{\n{light}\n}}\n"
-        f"[data-md-color-scheme=\"slate\"] {{\n{dark}\n}}\n"
+        f':root, [data-md-color-scheme="default"] {{\n{light}\n}}\n'
+        f'[data-md-color-scheme="slate"] {{\n{dark}\n}}\n'
         "/* Paper is always light. */\n"
-        f"@media print {{\n  [data-md-color-scheme=\"slate\"] {{\n{indent(light)}\n  }}\n}}\n"
+        f'@media print {{\n  [data-md-color-scheme="slate"] {{\n{indent(light)}\n  }}\n}}\n'
     )
 
 

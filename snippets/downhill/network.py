@@ -27,6 +27,8 @@ def parameter_breakdown(sizes=SIZES) -> list[int]:
 def parameter_count(sizes=SIZES) -> int:
     """Every weight and bias of the network: 13,002 for 784-16-16-10."""
     return sum(parameter_breakdown(sizes))
+
+
 # --8<-- [end:parameter_count]
 
 
@@ -50,6 +52,8 @@ def relu(z):
 def relu_prime(z):
     """The slope of ReLU: 1 where z > 0, else 0."""
     return np.heaviside(z, 0.0)
+
+
 # --8<-- [end:activations]
 
 
@@ -69,25 +73,36 @@ class Network:
         return (self.W[0].shape[1], *(W.shape[0] for W in self.W))
 
     def copy(self) -> Network:
-        return Network([W.copy() for W in self.W], [b.copy() for b in self.b], self.activation)
+        return Network(
+            [W.copy() for W in self.W], [b.copy() for b in self.b], self.activation
+        )
 
     def parameters(self) -> np.ndarray:
         """All parameters in one vector: W[0], b[0], W[1], b[1], ..."""
-        return np.concatenate([p.ravel() for W, b in zip(self.W, self.b) for p in (W, b)])
+        return np.concatenate(
+            [p.ravel() for W, b in zip(self.W, self.b) for p in (W, b)]
+        )
 
     def set_parameters(self, vector: np.ndarray) -> None:
         """Overwrite every parameter from a vector laid out as parameters() makes it."""
         start = 0
         for p in (p for W, b in zip(self.W, self.b) for p in (W, b)):
-            p[...] = np.reshape(vector[start:start + p.size], p.shape)
+            p[...] = np.reshape(vector[start : start + p.size], p.shape)
             start += p.size
         if start != len(vector):
             raise ValueError(f"expected {start} parameters, got {len(vector)}")
 
 
 # --8<-- [start:init]
-def init_network(sizes=SIZES, *, rng: np.random.Generator, init: str = "normal",
-                 activation: str = "sigmoid", constant: float = 0.01, dtype=np.float64) -> Network:
+def init_network(
+    sizes=SIZES,
+    *,
+    rng: np.random.Generator,
+    init: str = "normal",
+    activation: str = "sigmoid",
+    constant: float = 0.01,
+    dtype=np.float64,
+) -> Network:
     """A fresh network. init: "normal" draws every weight and bias from N(0, 1) (the
     video's recipe); "scaled" draws weights from N(0, 1/n_in), i.e. std 1/sqrt(n_in),
     and biases from N(0, 1); "constant" sets every weight to `constant` and every
@@ -106,8 +121,14 @@ def init_network(sizes=SIZES, *, rng: np.random.Generator, init: str = "normal",
         else:
             raise ValueError(f"unknown init {init!r}: choose from {INITS}")
     if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}: choose from {tuple(ACTIVATIONS)}")
-    return Network([w.astype(dtype) for w in W], [v.astype(dtype) for v in b], activation)
+        raise ValueError(
+            f"unknown activation {activation!r}: choose from {tuple(ACTIVATIONS)}"
+        )
+    return Network(
+        [w.astype(dtype) for w in W], [v.astype(dtype) for v in b], activation
+    )
+
+
 # --8<-- [end:init]
 
 
@@ -129,6 +150,8 @@ def forward(net: Network, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndar
         zs.append(z)
         activations.append(a)
     return activations, zs
+
+
 # --8<-- [end:forward]
 
 
@@ -141,6 +164,8 @@ def feedforward(net: Network, x: np.ndarray) -> np.ndarray:
 def predict(net: Network, x: np.ndarray) -> np.ndarray:
     """The network's answer: the digit whose output neuron is most active."""
     return np.argmax(feedforward(net, x), axis=-1)
+
+
 # --8<-- [end:predict]
 
 

@@ -18,8 +18,8 @@ of a step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -28,20 +28,26 @@ from downhill.costs import CROSS_ENTROPY, QUADRATIC, Cost, get_cost
 from downhill.data import Digits, one_hot
 from downhill.network import SIZES, Network, feedforward, init_network
 
-EPOCHS, BATCH_SIZE, ETA = 30, 10, 1.5  # the video's recipe: Nielsen's eta = 3.0 on his halved cost
+# the video's recipe: Nielsen's eta = 3.0 on his halved cost
+EPOCHS, BATCH_SIZE, ETA = 30, 10, 1.5
 
 
 # --8<-- [start:sgd_step]
-def sgd_step(net: Network, x: np.ndarray, y: np.ndarray, eta: float, cost: Cost = QUADRATIC) -> None:
+def sgd_step(
+    net: Network, x: np.ndarray, y: np.ndarray, eta: float, cost: Cost = QUADRATIC
+) -> None:
     """One step downhill on one mini-batch: every parameter moves by -eta * its gradient."""
     grad_W, grad_b = backprop(net, x, y, cost)
     for W, b, g_W, g_b in zip(net.W, net.b, grad_W, grad_b):
         W -= eta * g_W
         b -= eta * g_b
+
+
 # --8<-- [end:sgd_step]
 
 
-SLOPE_FROM_ACTIVATION = {  # sigma'(z) from a = sigma(z), without computing sigma(z) again
+# sigma'(z) from a = sigma(z), without computing sigma(z) again
+SLOPE_FROM_ACTIVATION = {
     "sigmoid": lambda a: a * (1 - a),
     "relu": lambda a: np.heaviside(a, 0.0),
 }
@@ -71,7 +77,9 @@ def output_delta(cost: Cost, a: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 # --8<-- [start:sgd_step_fused]
-def sgd_step_fused(net: Network, x: np.ndarray, y: np.ndarray, eta: float, cost: Cost = QUADRATIC) -> None:
+def sgd_step_fused(
+    net: Network, x: np.ndarray, y: np.ndarray, eta: float, cost: Cost = QUADRATIC
+) -> None:
     """sgd_step in fewer numpy calls; train() uses it. Same arithmetic, rearranged:
     each activation is computed over its own z (no z is kept, since sigma'(z)
     comes from a: a (1 - a) for the sigmoid), -eta/m is folded into the output
@@ -82,7 +90,8 @@ def sgd_step_fused(net: Network, x: np.ndarray, y: np.ndarray, eta: float, cost:
     for l, (W, b) in enumerate(zip(net.W, net.b)):
         z = activations[-1] @ W.T  # z = W a + b, for every row at once ...
         z += b
-        sigma = sigmoid_in_place if l == len(net.W) - 1 else hidden  # the output layer is a sigmoid
+        # the output layer is a sigmoid
+        sigma = sigmoid_in_place if l == len(net.W) - 1 else hidden
         activations.append(sigma(z))  # ... then a = sigma(z), written over z
     slope = SLOPE_FROM_ACTIVATION[net.activation]
     delta = output_delta(cost, activations[-1], y)
@@ -94,11 +103,14 @@ def sgd_step_fused(net: Network, x: np.ndarray, y: np.ndarray, eta: float, cost:
             delta *= slope(activations[l])  # ... times sigma'(z)
         net.W[l] += step_W
         net.b[l] += step_b
+
+
 # --8<-- [end:sgd_step_fused]
 
 
-def sgd_step_one_at_a_time(net: Network, x: np.ndarray, y: np.ndarray, eta: float,
-                           cost: Cost = QUADRATIC) -> None:
+def sgd_step_one_at_a_time(
+    net: Network, x: np.ndarray, y: np.ndarray, eta: float, cost: Cost = QUADRATIC
+) -> None:
     """The same step with the gradient built one example at a time (the benchmark's baseline)."""
     grad_W, grad_b = backprop_one_at_a_time(net, x, y, cost)
     for W, b, g_W, g_b in zip(net.W, net.b, grad_W, grad_b):
@@ -114,40 +126,67 @@ class History:
     train_accuracy: list[float] = field(default_factory=list)
     test_cost: list[float] = field(default_factory=list)
     test_accuracy: list[float] = field(default_factory=list)
-    snapshot_steps: list[int] = field(default_factory=list)  # SGD steps taken at each snapshot
-    snapshots: list[np.ndarray] = field(default_factory=list)  # Network.parameters() vectors
+    # SGD steps taken at each snapshot
+    snapshot_steps: list[int] = field(default_factory=list)
+    # Network.parameters() vectors
+    snapshots: list[np.ndarray] = field(default_factory=list)
 
     @property
     def epochs(self) -> int:
         return len(self.train_cost)
 
 
-def evaluate(net: Network, x: np.ndarray, labels: np.ndarray, cost: str | Cost = QUADRATIC):
+def evaluate(
+    net: Network, x: np.ndarray, labels: np.ndarray, cost: str | Cost = QUADRATIC
+):
     """(cost, accuracy) of the network on examples x with integer labels."""
     a = feedforward(net, x)
-    return float(get_cost(cost).value(a, one_hot(labels))), float(np.mean(np.argmax(a, axis=-1) == labels))
+    return float(get_cost(cost).value(a, one_hot(labels))), float(
+        np.mean(np.argmax(a, axis=-1) == labels)
+    )
 
 
 # --8<-- [start:train_loop]
-def train_epoch(net: Network, x: np.ndarray, y: np.ndarray, eta: float, batch_size: int,
-                rng: np.random.Generator, cost: Cost = QUADRATIC, step=sgd_step_fused,
-                after_step: Callable[[], None] | None = None) -> None:
+def train_epoch(
+    net: Network,
+    x: np.ndarray,
+    y: np.ndarray,
+    eta: float,
+    batch_size: int,
+    rng: np.random.Generator,
+    cost: Cost = QUADRATIC,
+    step=sgd_step_fused,
+    after_step: Callable[[], None] | None = None,
+) -> None:
     """One pass over the training set, shuffled, one SGD step per mini-batch."""
     order = rng.permutation(len(x))
     for start in range(0, len(x), batch_size):
-        batch = order[start:start + batch_size]  # gathered one mini-batch at a time, not all at once
+        # gathered one mini-batch at a time, not all at once
+        batch = order[start : start + batch_size]
         step(net, x[batch], y[batch], eta, cost)
         if after_step:
             after_step()
+
+
 # --8<-- [end:train_loop]
 
 
-def train(net: Network, x_train: np.ndarray, y_train: np.ndarray, *, rng: np.random.Generator,
-          epochs: int = EPOCHS, batch_size: int = BATCH_SIZE, eta: float = ETA,
-          cost: str | Cost = QUADRATIC, x_test: np.ndarray | None = None,
-          y_test: np.ndarray | None = None, snapshot_every: int = 0,
-          progress: Callable[[int, int], None] | None = None,
-          on_epoch: Callable[[int, History], None] | None = None) -> History:
+def train(
+    net: Network,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    *,
+    rng: np.random.Generator,
+    epochs: int = EPOCHS,
+    batch_size: int = BATCH_SIZE,
+    eta: float = ETA,
+    cost: str | Cost = QUADRATIC,
+    x_test: np.ndarray | None = None,
+    y_test: np.ndarray | None = None,
+    snapshot_every: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    on_epoch: Callable[[int, History], None] | None = None,
+) -> History:
     """Train net in place by mini-batch SGD; y_train and y_test are integer labels.
 
     After each epoch the History gets the cost and accuracy on the training set
@@ -174,7 +213,9 @@ def train(net: Network, x_train: np.ndarray, y_train: np.ndarray, *, rng: np.ran
         history.snapshots.append(net.parameters())
     with np.errstate(over="ignore"):  # exp(-z) overflowing to inf still gives sigmoid 0
         for epoch in range(1, epochs + 1):
-            train_epoch(net, x_train, targets, eta, batch_size, rng, cost, after_step=after_step)
+            train_epoch(
+                net, x_train, targets, eta, batch_size, rng, cost, after_step=after_step
+            )
             record(history, "train", *evaluate(net, x_train, y_train, cost))
             if x_test is not None:
                 record(history, "test", *evaluate(net, x_test, y_test, cost))
@@ -188,17 +229,36 @@ def record(history: History, split: str, cost: float, accuracy: float) -> None:
     getattr(history, f"{split}_accuracy").append(accuracy)
 
 
-def train_digits(digits: Digits, *, hidden=SIZES[1:-1], epochs: int = EPOCHS,
-                 batch_size: int = BATCH_SIZE, eta: float = ETA, cost: str | Cost = QUADRATIC,
-                 init: str = "normal", activation: str = "sigmoid", seed: int = 0,
-                 **options) -> tuple[Network, History]:
+def train_digits(
+    digits: Digits,
+    *,
+    hidden=SIZES[1:-1],
+    epochs: int = EPOCHS,
+    batch_size: int = BATCH_SIZE,
+    eta: float = ETA,
+    cost: str | Cost = QUADRATIC,
+    init: str = "normal",
+    activation: str = "sigmoid",
+    seed: int = 0,
+    **options,
+) -> tuple[Network, History]:
     """A new 784-hidden-10 network trained on the digits; one seed sets init and shuffling.
 
     The defaults are the video's recipe. options go to train() (snapshot_every,
     progress, on_epoch)."""
     rng = np.random.default_rng(seed)
     net = init_network((784, *hidden, 10), rng=rng, init=init, activation=activation)
-    history = train(net, digits.x_train, digits.y_train, rng=rng, epochs=epochs,
-                    batch_size=batch_size, eta=eta, cost=cost, x_test=digits.x_test,
-                    y_test=digits.y_test, **options)
+    history = train(
+        net,
+        digits.x_train,
+        digits.y_train,
+        rng=rng,
+        epochs=epochs,
+        batch_size=batch_size,
+        eta=eta,
+        cost=cost,
+        x_test=digits.x_test,
+        y_test=digits.y_test,
+        **options,
+    )
     return net, history
