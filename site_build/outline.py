@@ -148,12 +148,13 @@ def numbered_titles(config: Path = ROOT / "mkdocs.yml") -> dict[str, str]:
 
 
 def lesson_table(page: str = "index.md") -> str:
-    """The lessons as a Markdown table: number, linked title, question answered."""
-    rows = ["| # | Lesson | The question it answers |", "|---|---|---|"]
+    """The lessons as a Markdown table: numbered linked title, question answered.
+    (The number leads the title's cell: a column of its own is too wide on a phone.)"""
+    rows = ["| Lesson | The question it answers |", "|---|---|"]
     for lesson in course():
         link = posixpath.relpath(lesson.page, posixpath.dirname(page) or ".")
         question = lesson.question.replace("|", "\\|")
-        rows.append(f"| {lesson.number} | [{lesson.title}]({link}) | {question} |")
+        rows.append(f"| {lesson.number}. [{lesson.title}]({link}) | {question} |")
     return "\n".join(rows) + "\n"
 
 

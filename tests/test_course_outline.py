@@ -68,13 +68,13 @@ def test_the_readme_lists_the_lessons_of_the_nav():
 
 def test_a_lesson_table_links_each_lesson_with_its_question():
     table = lesson_table("lessons/index.md").split("\n")
-    assert table[0] == "| # | Lesson | The question it answers |"
+    assert table[0] == "| Lesson | The question it answers |"
     rows = table[2:-1]
     assert len(rows) == len(course())
     for lesson, row in zip(course(), rows):
         link = Path(lesson.page).name
         title = f"[{lesson.title}]({link})"
-        assert row == f"| {lesson.number} | {title} | {lesson.question} |"
+        assert row == f"| {lesson.number}. {title} | {lesson.question} |"
     assert "](lessons/network.md)" in lesson_table("index.md")
 
 
@@ -85,7 +85,7 @@ FOOTER_LINK = re.compile(
     r'aria-label="(?:Previous|Next): ([^"]*)"'
 )
 TABLE_ROW = re.compile(
-    r'<tr>\s*<td>(\d+)</td>\s*<td><a href="([^"]*)">(.*?)</a></td>\s*'
+    r'<tr>\s*<td>(\d+)\. <a href="([^"]*)">(.*?)</a></td>\s*'
     r"<td>(.*?)</td>\s*</tr>",
     re.S,
 )
