@@ -82,7 +82,7 @@ from site_build.notebooks import (
     notebook_targets,
     site_of,
 )
-from site_build.outline import fill_generated, numbered_titles
+from site_build.outline import fill_generated, lesson_pages, numbered_titles
 from site_build.prefetch import prefetch
 
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
@@ -275,6 +275,8 @@ def on_page_content(html, page, config, files):
         )
     if problems:
         raise PluginError("\n".join(problems))
+    if page.file.src_uri in lesson_pages():
+        html = pages.add_reading_time(html)
     html = pages.keep_code_out_of_search(hover_terms(html, path))
     # now, memoised: bad TeX stops the build before any page is written
     typeset_math(html, page, path)

@@ -177,3 +177,73 @@ def link_assets(html: str, url_of) -> str:
     if not embeds_playground(html):
         return html
     return f'<link rel="stylesheet" href="{url_of(PLAYGROUND_CSS)}">\n{html}\n<script src="{url_of(PLAYGROUND_SCRIPT)}"></script>'
+
+
+# --- A lesson's core path: its words and its reading time -------------------------
+# The core path is what a reader reads top to bottom: every word of the article but
+# code, figures and their captions, tables, maths, the "Scan it in five minutes"
+# block, the self-check questions and the "Going further" parts.
+SKIPPED_TAGS = {"pre", "code", "figure", "svg", "table", "script", "style"}
+SKIPPED_CLASSES = {
+    "arithmatex",
+    "katex",
+    "scan",
+    "question",
+    "further",
+    "dh-notebook-actions",
+    "dh-reading-time",
+    "headerlink",
+}
+WORD = re.compile(r"\w[\w'’,.\-]*")
+WORDS_PER_MINUTE = 200
+
+
+class _CorePath(HTMLParser):
+    VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "path"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []  # per open element: is it (inside) a skipped part?
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.VOID:
+            return
+        classes = set((dict(attrs).get("class") or "").split())
+        skipped = tag in SKIPPED_TAGS or bool(classes & SKIPPED_CLASSES)
+        self.stack.append(skipped or (self.stack[-1] if self.stack else False))
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not (self.stack and self.stack[-1]):
+            self.text.append(data)
+
+
+def core_text(html: str) -> str:
+    """The text of a lesson's core path, from its article's HTML."""
+    parser = _CorePath()
+    parser.feed(html)
+    return " ".join(parser.text)
+
+
+def core_words(html: str) -> int:
+    return len(WORD.findall(core_text(html)))
+
+
+def add_reading_time(html: str) -> str:
+    """A line under the lesson's title: how long its core path takes to read."""
+    words = core_words(html)
+    minutes = max(1, round(words / WORDS_PER_MINUTE))
+    line = (
+        f'<p class="dh-reading-time">About {minutes} minutes of reading '
+        f"({words:,} words), code and figures aside. The "
+        "<em>Going further</em> parts are optional.</p>"
+    )
+    head, sep, tail = html.partition("</h1>")
+    return head + sep + "\n" + line + tail if sep else html
