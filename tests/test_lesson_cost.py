@@ -6,7 +6,9 @@ so a stale page, a changed experiment or a typo in a printed sentence fails.
 
 from __future__ import annotations
 
+import csv
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +16,7 @@ import pytest
 import recorded
 from downhill.data import load_digits, one_hot
 from downhill.network import SIZES, feedforward, init_network, parameter_count
-from lesson import near
+from lesson import ROOT, near
 
 pytestmark = pytest.mark.slow
 
@@ -150,3 +152,46 @@ def test_squared_error_beside_cross_entropy(page):
         assert near(squared, (1 - a) ** 2) and near(cross_entropy, -math.log(a))
         assert squared <= 1  # the squared error is capped ...
     assert rows[-1][2] > 5  # ... the cross-entropy is not
+
+
+def published(key: str) -> dict:
+    """A row of the published results, read straight from the CSV file."""
+    table = Path(ROOT, "snippets", "downhill", "published.csv")
+    with table.open(encoding="utf8", newline="") as handle:
+        return next(row for row in csv.DictReader(handle) if row["key"] == key)
+
+
+def test_the_published_costs_beside_ours(page):
+    """Nielsen's two results as the table of published results holds them, and ours
+    scored again by a plain argmax over the trained networks' outputs."""
+    quadratic, xent = published("nielsen_ch1"), published("nielsen_ch3_xent")
+    rows = page.rows(r"([\d.]+)% 784-30-10 chapter (\d)")
+    assert len(rows) == 2
+    assert near(rows[0][0], float(quadratic["value"])) and near(rows[0][1], 1)
+    assert near(rows[1][0], float(xent["value"])) and near(rows[1][1], 3)
+    his_squared, his_xent, gap = page.numbers(
+        r"His two results, ([\d.]+)% and ([\d.]+)%, are ([\d.]+) points apart"
+    )
+    assert near(his_squared, float(quadratic["value"]))
+    assert near(his_xent, float(xent["value"]))
+    assert near(gap, float(xent["value"]) - float(quadratic["value"]))
+
+    digits = load_digits()
+
+    def accuracy(name):
+        net = recorded.run(name).trained
+        answers = feedforward(net, digits.x_test).argmax(axis=1)
+        return 100 * np.count_nonzero(answers == digits.y_test) / len(answers)
+
+    n_train, n_test, squared, cross_entropy = page.numbers(
+        r"trained on our ([\d,]+) training digits and scored on our ([\d,]+) test "
+        r"digits .*? reaches ([\d.]+)% with squared error and ([\d.]+)% with "
+        r"cross-entropy"
+    )
+    assert near(n_train, len(digits.y_train)) and near(n_test, len(digits.y_test))
+    ours_squared, ours_xent = accuracy("video_recipe"), accuracy("cross_entropy_recipe")
+    assert near(squared, ours_squared) and near(cross_entropy, ours_xent)
+    verdict = "does not win" if ours_xent <= ours_squared else "wins"
+    assert f"on our digits, cross-entropy {verdict}." in page
+    assert "most modern classifiers are trained on it" not in page.text
+    assert "softmax with cross-entropy" in page.text

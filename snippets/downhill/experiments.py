@@ -7,7 +7,7 @@ serve` and the tests all call these functions, and only the first call trains
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -73,20 +73,14 @@ def video_recipe(*, seed: int = 0) -> Run:
 # --8<-- [end:video_recipe]
 
 
-# --8<-- [start:without_digit]
 @cached
+# --8<-- [start:without_digit]
 def without_digit(*, digit: int, seed: int = 0) -> Run:
     """The same recipe, with every training example of one digit removed.
     The test set still has all ten digits."""
     digits = load_digits()
-    keep = digits.y_train != digit
-    blind = Digits(
-        digits.x_train[keep],
-        digits.y_train[keep],
-        digits.x_test,
-        digits.y_test,
-        source=f"{digits.source}, without any {digit} in training",
-    )
+    keep = digits.y_train != digit  # True for every training digit but `digit`
+    blind = replace(digits, x_train=digits.x_train[keep], y_train=digits.y_train[keep])
     return run(blind, seed=seed)
 
 
