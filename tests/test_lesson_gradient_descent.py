@@ -252,7 +252,7 @@ def test_batch_comparison(page):
     assert page.number(r"having looked at ([\d,]+) digits") == 10 * caught
 
 
-def test_training_run_and_published_figures(page):
+def test_the_training_run(page):
     from downhill.costs import quadratic_cost
     from downhill.data import load_digits, one_hot
     from downhill.network import accuracy, feedforward
