@@ -199,7 +199,7 @@ def test_symmetry(page):
         spread, abs=0.005
     )
     assert (
-        page.number(r"After (\d+) epochs the constant")
+        page.number(r"After (\d+) passes, the constant")
         == normal.history.epochs
         == constant.history.epochs
     )
@@ -252,7 +252,7 @@ def test_batch_comparison(page):
     assert page.number(r"having looked at ([\d,]+) digits") == 10 * caught
 
 
-def test_training_run_and_published_figures(page):
+def test_the_training_run(page):
     from downhill.costs import quadratic_cost
     from downhill.data import load_digits, one_hot
     from downhill.network import accuracy, feedforward
@@ -269,32 +269,52 @@ def test_training_run_and_published_figures(page):
     assert page.number(r"Before training the cost is ([\d.]+)") == pytest.approx(
         start, abs=5e-4
     )
+    assert page.number(r"the training cost is ([\d.]+) and it reads") == pytest.approx(
+        end, abs=5e-5
+    )
     assert page.number(
-        r"the training cost is ([\d.]+) and the test accuracy"
-    ) == pytest.approx(end, abs=5e-5)
-    assert page.number(r"the test accuracy is ([\d.]+)%") == pytest.approx(
-        final, abs=0.05
-    )
-    assert page.number(r"4,000 ([\d.]+)% video_recipe\(\)") == pytest.approx(
-        final, abs=0.05
-    )
+        r"and it reads ([\d.]+)% of the test digits correctly"
+    ) == pytest.approx(final, abs=0.05)
     assert page.number(r"After 30 epochs \(([\d,]+) steps\)") == 30 * 4000 // 10
     # real learning, below the 50,000-image figures
     assert 80 < final < 96
-    # the published figures, as the sources give them (science notes), in the prose and the table
-    video, nielsen = page.numbers(
-        r"The network of the video reaches about (\d+)% on new images, but it "
-        r"learned from Nielsen's ([\d,]+) training images"
+    # review error 2: our test digits are held-out MNIST training images, said so
+    assert "not MNIST's official test set" in page
+
+
+def test_the_published_comparison_says_what_each_number_was_measured_on(page):
+    """Review error 1: each accuracy in the table carries its network, recipe, data and
+    what it was scored on; the published numbers are checked against the science
+    notes (the sources), ours against the cached run."""
+    from downhill.data import load_digits
+    from downhill.network import accuracy
+
+    digits = load_digits()
+    run = recorded.run("video_recipe")
+    final = 100 * accuracy(run.trained, digits.x_test, digits.y_test)
+    ours = page.number(
+        r"Source ([\d.]+)% 784-16-16-10 Nielsen's chapter-1 recipe, eta 1\.5 on our "
+        r"cost \(his 3\.0\) 4,000 MNIST training images 1,000 other MNIST training "
+        r"images, held out this lesson"
     )
-    assert (video, nielsen) == (96, 50_000)
-    rows = page.rows(r"784-(?:\d+-)?(\d+)-10 ([\d,]+) (?:about )?([\d.]+)%")
-    assert rows == [
-        [30, 2_000, 91.3],
-        [30, 5_000, 93.2],
-        [30, 50_000, 95.42],
-        [16, 50_000, 96],
-    ]
-    assert "95.42% (peak)" in page and "about 96%" in page
+    assert near(ours, final)
+    assert page.number(r"about (\d+)% 784-16-16-10 not stated") == 96
+    chapter_1 = page.numbers(
+        r"([\d.]+)% 784-30-10 chapter 1: N\(0, 1\) start, quadratic cost, 30 epochs, "
+        r"mini-batch 10, eta 3\.0 on his halved cost MNIST, ([\d,]+) training images "
+        r"MNIST's ([\d,]+) test images, best epoch"
+    )
+    assert chapter_1 == [95.42, 50_000, 10_000]
+    more_data = page.rows(
+        r"([\d.]+)% 784-30-10 fig/more_data\.py: cross-entropy, large-weight start, "
+        r"eta 0\.5, L2 lambda 0\.0001 x size, 1,500,000 / size epochs MNIST, "
+        r"([\d,]+) training images MNIST's ([\d,]+) validation images"
+    )
+    assert more_data == [[91.3, 2_000, 10_000], [93.2, 5_000, 10_000]]
+    # the prose's claim: ours, on 4,000 images, is below every row trained on more
+    assert final < min(95.42, 96)
+    # the promise about the training lesson names what it really shows (review error 4)
+    assert "what more data and a few tweaks would buy" not in page
 
 
 def test_check_yourself_answer(page):

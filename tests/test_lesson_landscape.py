@@ -21,7 +21,7 @@ from lesson import near
 
 pytestmark = pytest.mark.slow
 SLUG = "landscape"
-FIGURES = 8  # figures the lesson draws (tests/test_lesson_skeleton.py)
+FIGURES = 9  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 
@@ -76,6 +76,29 @@ def test_the_marked_point_and_its_height(page):
 
 def test_the_one_knob_slope(page):
     assert r"\(w = 3\) the cost is \(C = 9\) and the slope is \(C'(3) = 6\)" in page
+
+
+def test_rise_over_run_closes_in_on_the_slope(page):
+    """The on-ramp's table: steps of 1, 0.1, 0.01, 0.001 to the right of w = 3 on w².
+    Recomputed by the algebra the page then shows: the rise is 6h + h², the rate 6 + h."""
+    found = page.numbers(
+        r"the cost rises by rise over run "
+        + " ".join([rf"{NUMBER} {NUMBER} {NUMBER}"] * 4)
+    )
+    rows = [found[i : i + 3] for i in range(0, 12, 3)]
+    for (step, rise, rate), h in zip(rows, [1, 0.1, 0.01, 0.001]):
+        assert step == h
+        assert near(rise, 6 * h + h * h) and near(rate, 6 + h)
+    assert abs(rows[-1][2] - 6) < abs(rows[0][2] - 6)  # closing in on the slope, 6
+
+
+def test_the_partial_derivatives_of_the_bowl(page):
+    """Nudging one knob of w1² + w2² at (3, 4): forward steps of 1e-6 give 2w + 1e-6."""
+    along_w1, along_w2 = page.numbers(
+        rf"Nudging w₁ alone from \(3, 4\), the cost changes at rate {NUMBER}; "
+        rf"nudging w₂ alone, at rate {NUMBER}"
+    )
+    assert near(along_w1, 2 * 3 + 1e-6) and near(along_w2, 2 * 4 + 1e-6)
 
 
 def test_the_steepest_direction_is_the_gradient(page):

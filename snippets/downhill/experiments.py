@@ -97,8 +97,8 @@ def symmetry(*, init: str, epochs: int = 5, seed: int = 0) -> Run:
 # --8<-- [end:symmetry]
 
 
-# --8<-- [start:batch_comparison]
 @cached
+# --8<-- [start:batch_comparison]
 def batch_comparison(
     *, seed: int = 0, larger_eta: float = 6.0, first_steps: int = 100
 ) -> dict:
