@@ -203,33 +203,36 @@ def training_set_sizes(*, sizes=(250, 500, 1000, 2000), seed: int = 0) -> dict:
 
 # The memorization lesson (docs/lessons/memorization.md): random labels, capacity, label noise, the path's plane.
 # --8<-- [start:random_labels]
-@cached
-def random_labels(*, seed: int = 0, label_seed: int = 1) -> Run:
-    """video_recipe(), same start, on the same 4,000 training digits with their labels
-    shuffled: a seeded permutation of y_train, so each label still appears as often,
-    but no longer on its own image. The test digits keep their true labels."""
-    digits = load_digits()
-    labels = np.random.default_rng(label_seed).permutation(digits.y_train)
-    shuffled = Digits(
-        digits.x_train,
-        labels,
-        digits.x_test,
-        digits.y_test,
-        source=f"{digits.source}, training labels shuffled",
-    )
+def shuffle_labels(digits: Digits, seed: int) -> Digits:
+    """The same digits, each training image given the label of another: a seeded
+    permutation of y_train, so each label still appears as often, but no longer on
+    its own image. The test digits keep their true labels."""
+    labels = np.random.default_rng(seed).permutation(digits.y_train)
+    return replace(digits, y_train=labels)
+
+
+def train_on_shuffled_labels(*, seed: int = 0, label_seed: int = 1) -> Run:
+    """Nielsen's chapter-1 recipe, as in video_recipe(), from the same start, on the
+    same 4,000 training digits with their labels shuffled."""
+    shuffled = shuffle_labels(load_digits(), label_seed)
     return run(shuffled, seed=seed, eta=ETA, batch_size=BATCH_SIZE)
 
 
 # --8<-- [end:random_labels]
 
 
+@cached
+def random_labels(*, seed: int = 0, label_seed: int = 1) -> Run:
+    """train_on_shuffled_labels(), computed once."""
+    return train_on_shuffled_labels(seed=seed, label_seed=label_seed)
+
+
 # --8<-- [start:small_training_set]
-# one hidden layer of 100 neurons: 79,510 parameters against the lesson network's 13,002
+# one hidden layer of 100 neurons: 79,510 parameters, against our network's 13,002
 WIDE = (100,)
 
 
-@cached
-def small_training_set(
+def train_on_few_digits(
     *,
     hidden=WIDE,
     labels: str = "shuffled",
@@ -250,15 +253,9 @@ def small_training_set(
         "true": digits.y_train[pick],
         "shuffled": rng.permutation(digits.y_train[pick]),
     }[labels]
-    subset = Digits(
-        digits.x_train[pick],
-        y,
-        digits.x_test,
-        digits.y_test,
-        source=f"{n_train} of {digits.source}, {labels} labels",
-    )
+    few = replace(digits, x_train=digits.x_train[pick], y_train=y)
     return run(
-        subset,
+        few,
         seed=seed,
         hidden=hidden,
         init="scaled",
@@ -271,9 +268,14 @@ def small_training_set(
 # --8<-- [end:small_training_set]
 
 
-# --8<-- [start:label_noise]
 @cached
-def label_noise(
+def small_training_set(**arguments) -> Run:
+    """train_on_few_digits(**arguments), computed once."""
+    return train_on_few_digits(**arguments)
+
+
+# --8<-- [start:label_noise]
+def train_with_wrong_labels(
     *,
     fraction: float = 0.4,
     hidden=WIDE,
@@ -283,10 +285,11 @@ def label_noise(
     seed: int = 0,
     label_seed: int = 2,
 ) -> dict:
-    """Patterns first, noise later? n_train training digits picked at random; a `fraction`
-    of them get a wrong label (one of the nine others, at random). The network trains
-    on them as in small_training_set. After every epoch we also record which share of
-    the clean and of the corrupted training digits it answers with the label it was given."""
+    """Patterns first, noise later? n_train training digits picked at random; a
+    `fraction` of them get a wrong label (one of the nine others, at random). The
+    network trains on them as in train_on_few_digits(). After every epoch we also
+    record which share of the clean and of the corrupted training digits it answers
+    with the label it was given."""
 
     digits = load_digits()
     rng = np.random.default_rng(label_seed)
@@ -329,6 +332,12 @@ def label_noise(
 
 
 # --8<-- [end:label_noise]
+
+
+@cached
+def label_noise(**arguments) -> dict:
+    """train_with_wrong_labels(**arguments), computed once."""
+    return train_with_wrong_labels(**arguments)
 
 
 # --8<-- [start:principal_plane]
