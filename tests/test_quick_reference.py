@@ -1,10 +1,9 @@
-"""The quick reference: every lesson's summary, written once in the lesson, and a cheat sheet."""
+"""The quick reference, a cheat sheet; the summaries are in tests/test_summaries.py."""
 
 from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,14 +12,6 @@ from conftest import ROOT, read_page
 from downhill.descent import descend
 from downhill.figures import PALETTE
 from downhill.network import parameter_breakdown, parameter_count
-from site_build.outline import (
-    WORD_BUDGET,
-    lesson_pages,
-    relink,
-    scan_blocks,
-    summaries,
-    word_count,
-)
 
 LESSON_FILES = sorted(
     p.relative_to(ROOT / "docs").as_posix()
@@ -34,73 +25,9 @@ def text_of(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
 
 
-def test_every_lesson_file_is_a_lesson_of_the_nav():
-    lessons = [page for page in LESSON_FILES if page != "lessons/index.md"]
-    missing = sorted(set(lessons) - set(lesson_pages()))
-    assert not missing, (
-        f"add {missing} to nav: in mkdocs.yml, or its summary never reaches the quick reference"
-    )
-
-
-@pytest.mark.parametrize("page", [p for p in LESSON_FILES if p != "lessons/index.md"])
-def test_every_lesson_has_exactly_one_summary_within_budget(page):
-    blocks = scan_blocks((ROOT / "docs" / page).read_text(encoding="utf8"))
-    assert len(blocks) == 1, (
-        f'docs/{page}: open the lesson with one `!!! scan "Scan it in five minutes"` block'
-    )
-    words = word_count(blocks[0])
-    assert 50 < words <= WORD_BUDGET, (
-        f"docs/{page}: the summary has {words} words; keep it under {WORD_BUDGET}"
-    )
-
-
-def test_scan_blocks_and_word_count_see_what_a_reader_sees():
-    page = '# T\n\n!!! scan "Scan it in five minutes"\n\n    - **One.** Two $x^2$ three.\n\n## Next\n\n!!! scan "Again"\n\n    - x\n'
-    assert scan_blocks(page) == ["- **One.** Two $x^2$ three.", "- x"]
-    assert word_count("- **One.** Two $x^2 + y$ [three](x.md#a).") == 4
-    assert word_count("word " * (WORD_BUDGET + 1)) > WORD_BUDGET
-
-
-def test_links_inside_a_summary_are_rewritten_for_the_quick_reference():
-    body = "see [Training](training.md), [this](#the-loop), [book](http://x.org/a.md)"
-    assert relink(body, "lessons/network.md", "quick-reference.md") == (
-        "see [Training](lessons/training.md), [this](lessons/network.md#the-loop), "
-        "[book](http://x.org/a.md)"
-    )
-
-
-def test_summaries_come_in_course_order():
-    assert [s.page for s in summaries()] == lesson_pages()
-    assert set(lesson_pages()) == set(LESSON_FILES) - {"lessons/index.md"}
-
-
 @pytest.fixture(scope="module")
 def quick_reference(site) -> str:
     return read_page(site, "quick-reference/index.html")
-
-
-@pytest.mark.slow
-def test_the_quick_reference_holds_every_summary_in_order_with_a_link(
-    site, quick_reference
-):
-    article = text_of(quick_reference)
-    positions = []
-    for number, page in enumerate(lesson_pages(), 1):
-        lesson = read_page(site, f"{Path(page).with_suffix('')}/index.html")
-        block = re.search(
-            r'<div class="admonition scan">.*?<ul>(.*?)</ul>', lesson, re.S
-        )[1]
-        summary = text_of(block)
-        assert summary in article, (
-            f"the quick reference lacks the summary of docs/{page}"
-        )
-        positions.append(article.index(summary))
-        slug = Path(page).stem
-        assert f'href="../lessons/{slug}/"' in quick_reference, (
-            f"no link to docs/{page}"
-        )
-        assert f"Read lesson {number}:" in article
-    assert positions == sorted(positions)
 
 
 @pytest.mark.slow
@@ -121,9 +48,7 @@ def test_the_cheat_sheet_numbers_are_computed(quick_reference):
 @pytest.mark.slow
 def test_every_cheat_sheet_row_links_to_its_explanation(quick_reference):
     cheat_sheet = quick_reference[
-        quick_reference.index('id="cheat-sheet"') : quick_reference.index(
-            'id="the-lessons-in-five-minutes"'
-        )
+        quick_reference.index('id="cheat-sheet"') : len(quick_reference)
     ]
     tables = [
         t
