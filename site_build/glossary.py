@@ -100,9 +100,10 @@ def explains_on_hover(page: str) -> bool:
     the quick reference (docs/-relative or repository paths). Elsewhere a dotted
     underline is noise."""
     page = page.removeprefix("docs/")
-    return (
-        page.startswith("lessons/") and page != "lessons/index.md"
-    ) or page in ("quick-reference.md", "summaries.md")
+    return (page.startswith("lessons/") and page != "lessons/index.md") or page in (
+        "quick-reference.md",
+        "summaries.md",
+    )
 
 
 ABBR = re.compile(r'<abbr title="(?P<title>[^"]*)">(?P<text>.*?)</abbr>', re.S)
