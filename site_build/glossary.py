@@ -96,12 +96,14 @@ def lesson_title(target: str) -> str:
 
 
 def explains_on_hover(page: str) -> bool:
-    """Pages whose terms are explained on hover: the lessons and the quick reference
-    (docs/-relative or repository paths). Elsewhere a dotted underline is noise."""
+    """Pages whose terms are explained on hover: the lessons, the lesson summaries and
+    the quick reference (docs/-relative or repository paths). Elsewhere a dotted
+    underline is noise."""
     page = page.removeprefix("docs/")
-    return (
-        page.startswith("lessons/") and page != "lessons/index.md"
-    ) or page == "quick-reference.md"
+    return (page.startswith("lessons/") and page != "lessons/index.md") or page in (
+        "quick-reference.md",
+        "summaries.md",
+    )
 
 
 ABBR = re.compile(r'<abbr title="(?P<title>[^"]*)">(?P<text>.*?)</abbr>', re.S)

@@ -32,8 +32,8 @@ package site_build, see its __init__) and of `downhill.figures`. What they guara
   ends with the execution report of `site_build.build_report`
   (``DOWNHILL_EXEC=off`` builds without running any fence);
 * parts written once elsewhere fill their pages: the glossary (``snippets/glossary.yml``,
-  also the hover explanations in the lessons), the lessons' summaries on the
-  quick reference and the lesson tables (``site_build.outline``);
+  also the hover explanations in the lessons), the lessons' summaries on their
+  own page and the lesson tables (``site_build.outline``);
 * lessons are numbered from their place in the nav: each lesson's title, in the
   sidebar, the page title and the previous/next footer, is "N. <its H1>";
 * every lesson is served as a notebook built from its page, lessons and labs get
@@ -299,7 +299,7 @@ def figure_script(html: str, page) -> str:
 
 
 def hover_terms(html: str, path: str) -> str:
-    """Hover explanations where they help: in the lessons and the quick reference."""
+    """Hover explanations where they help: lessons, summaries, the quick reference."""
     return tidy_hover_terms(html, keep=explains_on_hover(path))
 
 

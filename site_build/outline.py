@@ -5,12 +5,12 @@ number is its position there, never typed; its title is its page's H1 and the
 question it answers is its front matter's ``question:``. From these come the
 numbered titles of the sidebar and of Material's previous/next footer
 (``numbered_titles``, set by the site hooks), the lesson tables of the home page
-and the lessons index (``lesson_table``), and the quick reference's summaries.
+and the lessons index (``lesson_table``), and the page of lesson summaries.
 
 Every lesson opens with one ``!!! scan "Scan it in five minutes"`` block. The
-quick-reference page does not copy them: ``quick_reference_markdown`` reads each
-lesson's block from the lesson file, in the order of the nav in mkdocs.yml, so a
-new lesson's summary appears there with no edit to the quick-reference page.
+summaries page (docs/summaries.md) does not copy them: ``summaries_markdown`` reads
+each lesson's block from the lesson file, in the order of the nav in mkdocs.yml, so
+a new lesson's summary appears there with no edit to that page.
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def rewrite_links(markdown: str, source: str, target_of) -> str:
     return LINK.sub(fix, markdown)
 
 
-def quick_reference_markdown(page: str = "quick-reference.md", level: int = 3) -> str:
+def summaries_markdown(page: str = "summaries.md", level: int = 2) -> str:
     """Every lesson's summary in course order, each under a heading linking to its lesson."""
     out = []
     for number, summary in enumerate(summaries(), 1):
@@ -228,7 +228,7 @@ MARKER = re.compile(r"^<!-- generated: (?P<name>[\w-]+)\b[^\n]*-->[ \t]*$", re.M
 
 GENERATORS = {
     "glossary": glossary_markdown,
-    "summaries": quick_reference_markdown,
+    "summaries": summaries_markdown,
     "lessons": lesson_table,
 }
 

@@ -3,7 +3,7 @@
 A lesson's number is its place there, its title its page's H1, the question it answers
 its front matter's ``question:`` (site_build.outline). From these the build makes the
 sidebar's numbered titles, the previous/next footer, the lesson tables of the home page
-and the lessons index, the quick reference's summaries and the notebooks. Here: no
+and the lessons index, the lesson summaries page and the notebooks. Here: no
 source types a lesson number, the README's list matches the nav, the built site follows
 the nav, and a lesson added to a copy of the project with one nav line shows up in all
 of these places, its neighbours renumbered.
@@ -120,7 +120,7 @@ def numbered(lesson) -> str:
 
 def check_outline(site: Path, config: Path) -> None:
     """The built site follows the nav of config: page titles, both lesson tables,
-    the previous/next footers, the quick reference's summaries, the notebooks."""
+    the previous/next footers, the lesson summaries page, the notebooks."""
     lessons = course(config)
     for page, prefix in (("index.html", "lessons/"), ("lessons/index.html", "")):
         wanted = [
@@ -128,7 +128,7 @@ def check_outline(site: Path, config: Path) -> None:
             for lesson in lessons
         ]
         assert table_rows(site, page) == wanted, f"{page}: the table is not the nav's"
-    summaries = (site / "quick-reference/index.html").read_text(encoding="utf8")
+    summaries = (site / "summaries/index.html").read_text(encoding="utf8")
     summaries = html.unescape(re.sub(r'<a class="headerlink".*?</a>', "", summaries))
     for index, lesson in enumerate(lessons):
         title = html.escape(numbered(lesson), quote=False)
@@ -142,7 +142,7 @@ def check_outline(site: Path, config: Path) -> None:
             after = lessons[index + 1]
             wanted = (f"../{slug(after)}/", numbered(after))
             assert links["next"] == wanted, lesson.page
-        assert f"{numbered(lesson)}</h3>" in summaries, f"no summary of {lesson.page}"
+        assert f"{numbered(lesson)}</h2>" in summaries, f"no summary of {lesson.page}"
         assert f"Read lesson {lesson.number}: <em>{lesson.title}</em>" in summaries
         notebook = site / "notebooks" / f"{slug(lesson)}.ipynb"
         cells = json.loads(notebook.read_text(encoding="utf8"))["cells"]
@@ -206,6 +206,6 @@ def test_a_new_lesson_needs_only_its_page_and_its_nav_line(tmp_path):
     assert footer(site, cost)["next"] == ("../throwaway/", "3. A throwaway lesson")
     assert footer(site, landscape)["prev"] == ("../throwaway/", "3. A throwaway lesson")
     assert "<title>4. The cost landscape - " in built(site, landscape)
-    quick_reference = (site / "quick-reference/index.html").read_text(encoding="utf8")
-    assert "The nav places it." in quick_reference
+    summaries = (site / "summaries/index.html").read_text(encoding="utf8")
+    assert "The nav places it." in summaries
     assert (site / "notebooks/throwaway.ipynb").is_file()

@@ -81,10 +81,9 @@ def test_every_spelling_gets_the_same_explanation():
     }
 
 
-def test_only_lessons_and_the_quick_reference_explain_on_hover():
-    assert explains_on_hover("docs/lessons/cost.md") and explains_on_hover(
-        "quick-reference.md"
-    )
+def test_only_lessons_their_summaries_and_the_quick_reference_explain_on_hover():
+    for page in ("docs/lessons/cost.md", "quick-reference.md", "docs/summaries.md"):
+        assert explains_on_hover(page), page
     assert not explains_on_hover("docs/glossary.md") and not explains_on_hover(
         "lessons/index.md"
     )
