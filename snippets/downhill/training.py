@@ -36,7 +36,9 @@ EPOCHS, BATCH_SIZE, ETA = 30, 10, 1.5
 def sgd_step(
     net: Network, x: np.ndarray, y: np.ndarray, eta: float, cost: Cost = QUADRATIC
 ) -> None:
-    """One step downhill on one mini-batch: every parameter moves by -eta * its gradient."""
+    """One step downhill on one mini-batch.
+
+    Every parameter moves by -eta times its gradient."""
     grad_W, grad_b = backprop(net, x, y, cost)
     for W, b, g_W, g_b in zip(net.W, net.b, grad_W, grad_b):
         W -= eta * g_W
