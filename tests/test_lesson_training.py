@@ -130,6 +130,13 @@ def test_accuracy_against_training_set_size(page):
     )
     assert "more_data.py" in caption and "cross-entropy" in caption
     assert "10,000 validation images" in caption and "full MNIST" not in page.text
+    low, high, published_top = page.numbers(
+        r"our test accuracy climbs from (\d+)% at 250 digits to (\d+)% at 4,000; "
+        r"Nielsen\S*s published curve runs above it and reaches ([\d.]+)% at 50,000",
+        source="html",
+    )
+    assert near(low, 100 * ours[0]) and near(high, 100 * ours[-1])
+    assert published_top == NIELSEN_MORE_DATA[50000]
     rise, per_doubling = page.numbers(
         r"rises by (\d+) points, about ([\d.]+) points per doubling"
     )
