@@ -247,6 +247,43 @@ def test_the_gradient_check(page):
         assert error < 1e-6
 
 
+def test_the_two_errors_of_the_nudging(page):
+    """Rounding (machine precision x cost / h) and truncation (from central differences
+    at a larger step, scaled by h^2), recomputed with this module's own loop."""
+    x, y, net = batch()
+    net = net.copy()
+    grad_W, _ = backprop(net, x, y)
+    cost = quadratic_cost(forward(net, x)[0][-1], y)
+
+    def central(W, index, h):
+        kept = W[index]
+        W[index] = kept + h
+        up = quadratic_cost(forward(net, x)[0][-1], y)
+        W[index] = kept - h
+        down = quadratic_cost(forward(net, x)[0][-1], y)
+        W[index] = kept
+        return (up - down) / (2 * h)
+
+    rows = page.rows(r"W\^\{\(\d\)\}_\{\d+,\d+\}\\\) (\de-\d+) (\de-\d+)")
+    assert len(rows) == 3
+    truncations = []
+    for layer, (gap, truncation) in enumerate(rows):
+        j, k = np.unravel_index(np.abs(grad_W[layer]).argmax(), grad_W[layer].shape)
+        W = net.W[layer]
+        assert near(gap, abs(central(W, (j, k), 1e-5) - grad_W[layer][j, k]))
+        at_H = abs(central(W, (j, k), 2e-3) - central(W, (j, k), 1e-3)) / 3
+        truncations.append(at_H * 1e-4)
+        assert near(truncation, truncations[-1])
+    c, rounding, low, high = page.numbers(
+        r"With the cost at ([\d.]+), rounding alone can move a nudged slope by about "
+        r"(\de-\d+), while the truncation error of these slopes is between (\de-\d+) "
+        r"and (\de-\d+)\. So at"
+    )
+    assert near(c, cost) and near(rounding, np.finfo(float).eps * cost / 1e-5)
+    assert near(low, min(truncations)) and near(high, max(truncations))
+    assert high < rounding  # "rounding is most of the gap"
+
+
 def test_the_work_is_counted(page):
     x, y, net = batch()
     by_forward = counted(lambda net, x, y: forward(net, x))
