@@ -20,7 +20,7 @@ from lesson import near
 
 pytestmark = pytest.mark.slow
 SLUG = "backpropagation"
-FIGURES = 3  # figures the lesson draws (tests/test_lesson_skeleton.py)
+FIGURES = 4  # figures the lesson draws (tests/test_lesson_skeleton.py)
 NUMBER = r"([\d,]+(?:\.\d+)?)"
 
 
@@ -159,6 +159,48 @@ def test_the_chain_of_two_neurons(page):
     assert near(delta1, slope(lambda z: cost(**knobs, z1=z), z1))
 
 
+SIGNED = r"([−-]?\d+(?:\.\d+)?)"
+
+
+def test_the_chain_drawn_as_a_graph(page):
+    """The computation graph's numbers (its alt text, written from the values the figure
+    draws): the inputs as the page states them, the forward values by plain formulas,
+    every slope by nudging the quantity it belongs to."""
+    sigma = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    stated = page.numbers(
+        r"Forward: x = {0}, w1 = {0}, b1 = {0} give z1 = {0} and a1 = {0}; "
+        r"w2 = {0}, b2 = {0} give z2 = {0} and a2 = {0}; with the target y = {0} the "
+        r"cost is C = {0}\. Backward, the slopes of the cost: dC/da2 = {0}, "
+        r"dC/dz2 = {0}, dC/da1 = {0}, dC/dz1 = {0}; dC/dw2 = {0}, dC/db2 = {0}, "
+        r"dC/dw1 = {0}, dC/db1 = {0}".replace("{0}", SIGNED),
+        source="html",
+    )
+    x, w1, b1, z1, a1, w2, b2, z2, a2, y, c = stated[:11]
+    assert (x, w1, b1, w2, b2, y) == (1, 0.8, -0.2, 1.5, -0.5, 1)  # the chain's inputs
+    assert near(z1, 0.8 * 1 + -0.2) and near(a1, sigma(0.6))
+    assert near(z2, 1.5 * sigma(0.6) - 0.5) and near(a2, sigma(1.5 * sigma(0.6) - 0.5))
+    assert near(c, (sigma(1.5 * sigma(0.6) - 0.5) - 1) ** 2)
+
+    def cost_from(a2=None, z2=None, a1=None, z1=None, w1=0.8, b1=-0.2, w2=1.5, b2=-0.5):
+        z1 = w1 * 1.0 + b1 if z1 is None else z1
+        a1 = sigma(z1) if a1 is None else a1
+        z2 = w2 * a1 + b2 if z2 is None else z2
+        a2 = sigma(z2) if a2 is None else a2
+        return (a2 - 1.0) ** 2
+
+    at = {"a2": sigma(1.5 * sigma(0.6) - 0.5), "z2": 1.5 * sigma(0.6) - 0.5}
+    at |= {"a1": sigma(0.6), "z1": 0.6, "w2": 1.5, "b2": -0.5, "w1": 0.8, "b1": -0.2}
+    names = ("a2", "z2", "a1", "z1", "w2", "b2", "w1", "b1")
+    for name, printed in zip(names, stated[11:]):
+        h = 1e-6
+        up = cost_from(**{name: at[name] + h})
+        down = cost_from(**{name: at[name] - h})
+        assert near(printed, (up - down) / (2 * h)), name
+    # "Two of the slopes are equal ... Here the input is x = 1, so the two agree."
+    assert stated[-2] == stated[-1]
+    assert page.number(r"Here the input is \\\(x = (\d+)\\\), so the two agree") == x
+
+
 def test_the_gradient_check(page):
     x, y, net = batch()
     nudged = whole_gradient_by_a_separate_loop()
@@ -205,6 +247,43 @@ def test_the_gradient_check(page):
         assert error < 1e-6
 
 
+def test_the_two_errors_of_the_nudging(page):
+    """Rounding (machine precision x cost / h) and truncation (from central differences
+    at a larger step, scaled by h^2), recomputed with this module's own loop."""
+    x, y, net = batch()
+    net = net.copy()
+    grad_W, _ = backprop(net, x, y)
+    cost = quadratic_cost(forward(net, x)[0][-1], y)
+
+    def central(W, index, h):
+        kept = W[index]
+        W[index] = kept + h
+        up = quadratic_cost(forward(net, x)[0][-1], y)
+        W[index] = kept - h
+        down = quadratic_cost(forward(net, x)[0][-1], y)
+        W[index] = kept
+        return (up - down) / (2 * h)
+
+    rows = page.rows(r"W\^\{\(\d\)\}_\{\d+,\d+\}\\\) (\de-\d+) (\de-\d+)")
+    assert len(rows) == 3
+    truncations = []
+    for layer, (gap, truncation) in enumerate(rows):
+        j, k = np.unravel_index(np.abs(grad_W[layer]).argmax(), grad_W[layer].shape)
+        W = net.W[layer]
+        assert near(gap, abs(central(W, (j, k), 1e-5) - grad_W[layer][j, k]))
+        at_H = abs(central(W, (j, k), 2e-3) - central(W, (j, k), 1e-3)) / 3
+        truncations.append(at_H * 1e-4)
+        assert near(truncation, truncations[-1])
+    c, rounding, low, high = page.numbers(
+        r"With the cost at ([\d.]+), rounding alone can move a nudged slope by about "
+        r"(\de-\d+), while the truncation error of these slopes is between (\de-\d+) "
+        r"and (\de-\d+)\. So at"
+    )
+    assert near(c, cost) and near(rounding, np.finfo(float).eps * cost / 1e-5)
+    assert near(low, min(truncations)) and near(high, max(truncations))
+    assert high < rounding  # "rounding is most of the gap"
+
+
 def test_the_work_is_counted(page):
     x, y, net = batch()
     by_forward = counted(lambda net, x, y: forward(net, x))
@@ -225,7 +304,7 @@ def test_the_work_is_counted(page):
     # "about two forward passes"
     assert 1.5 < by_backprop / by_forward < 3
     seen, billions, trillions = page.numbers(
-        rf"Training with the video's recipe computes gradients for {NUMBER} digits\. That is about "
+        rf"Training with the course's recipe computes gradients for {NUMBER} digits\. That is about "
         rf"{NUMBER} billion multiply-adds by backpropagation, and {NUMBER} trillion by finite differences"
     )
     assert near(seen, EPOCHS * len(load_digits().x_train))

@@ -20,7 +20,9 @@ from downhill.network import Network, forward, layer_activations
 
 # --8<-- [start:backprop]
 def backprop(net: Network, x: np.ndarray, y: np.ndarray, cost: Cost = QUADRATIC):
-    """Gradients (grad_W, grad_b) of the batch's average cost; x, y: one example per row."""
+    """Gradients (grad_W, grad_b) of the batch's average cost.
+
+    x, y: one example per row."""
     activations, zs = forward(net, x)
     sigma_primes = [prime for _, prime in layer_activations(net)]
     m = len(x)
@@ -107,7 +109,9 @@ def numerical_gradient(
 
 # --8<-- [start:gradient_work]
 def forward_multiply_adds(net: Network) -> int:
-    """Multiply-adds in one forward pass of one example: z = W a + b uses each weight once."""
+    """Multiply-adds in one forward pass of one example.
+
+    z = W a + b uses each weight once."""
     return sum(W.size for W in net.W)
 
 

@@ -151,10 +151,10 @@ def learning_rate_sweep(*, etas=(0.0005, 0.05, 50.0), seed: int = 0) -> dict:
 # --8<-- [end:learning_rate_sweep]
 
 
-# --8<-- [start:cross_entropy_recipe]
 @cached
+# --8<-- [start:cross_entropy_recipe]
 def cross_entropy_recipe(*, eta: float = 0.5, seed: int = 0) -> Run:
-    """The video's recipe with the cross-entropy cost instead of the quadratic one.
+    """The course's recipe with the cross-entropy cost instead of the quadratic one.
     eta = 0.5 is Nielsen's choice for cross-entropy (his cross-entropy is ours)."""
     return run(load_digits(), seed=seed, eta=eta, cost="cross-entropy")
 
@@ -162,10 +162,10 @@ def cross_entropy_recipe(*, eta: float = 0.5, seed: int = 0) -> Run:
 # --8<-- [end:cross_entropy_recipe]
 
 
-# --8<-- [start:scaled_init_recipe]
 @cached
+# --8<-- [start:scaled_init_recipe]
 def scaled_init_recipe(*, seed: int = 0) -> Run:
-    """The video's recipe from a "scaled" start: each weight drawn from N(0, 1/n_in)
+    """The course's recipe from a "scaled" start: each weight drawn from N(0, 1/n_in)
     instead of N(0, 1); the same random draws, divided by sqrt(n_in)."""
     return run(load_digits(), seed=seed, init="scaled")
 
@@ -173,26 +173,21 @@ def scaled_init_recipe(*, seed: int = 0) -> Run:
 # --8<-- [end:scaled_init_recipe]
 
 
-# --8<-- [start:training_set_sizes]
 @cached
+# --8<-- [start:training_set_sizes]
 def training_set_sizes(*, sizes=(250, 500, 1000, 2000), seed: int = 0) -> dict:
-    """The video's recipe, 30 epochs, on smaller training sets: {size: Run}. Each set
+    """The course's recipe, 30 epochs, on smaller training sets: {size: Run}. Each set
     is the first size/10 training digits of every class; the test set stays all
     1,000 test digits. The full 4,000 is video_recipe()."""
     digits = load_digits()
     runs = {}
     for size in sizes:
-        keep = np.sort(
-            np.concatenate(
-                [np.flatnonzero(digits.y_train == d)[: size // 10] for d in range(10)]
-            )
-        )
-        fewer = Digits(
-            digits.x_train[keep],
-            digits.y_train[keep],
-            digits.x_test,
-            digits.y_test,
-            source=f"{digits.source}, first {size} training digits",
+        per_class = [
+            np.flatnonzero(digits.y_train == d)[: size // 10] for d in range(10)
+        ]
+        keep = np.sort(np.concatenate(per_class))
+        fewer = replace(
+            digits, x_train=digits.x_train[keep], y_train=digits.y_train[keep]
         )
         runs[size] = run(fewer, seed=seed)
     return runs
