@@ -198,6 +198,11 @@ WORD = re.compile(r"\w[\w'’,.\-]*")
 WORDS_PER_MINUTE = 200
 
 
+# Tags that break a line of text; inline tags (a, abbr, em...) join their words.
+BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th"}
+BLOCKS |= {"br", "hr", "details", "summary", "blockquote", "dt", "dd", "section"}
+
+
 class _CorePath(HTMLParser):
     VOID = {"br", "hr", "img", "input", "link", "meta", "source", "wbr", "path"}
 
@@ -207,6 +212,8 @@ class _CorePath(HTMLParser):
         self.text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in BLOCKS:
+            self.text.append(" ")
         if tag in self.VOID:
             return
         classes = set((dict(attrs).get("class") or "").split())
@@ -214,9 +221,12 @@ class _CorePath(HTMLParser):
         self.stack.append(skipped or (self.stack[-1] if self.stack else False))
 
     def handle_startendtag(self, tag: str, attrs) -> None:
-        pass
+        if tag in BLOCKS:
+            self.text.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self.text.append(" ")
         if tag not in self.VOID and self.stack:
             self.stack.pop()
 
@@ -229,7 +239,7 @@ def core_text(html: str) -> str:
     """The text of a lesson's core path, from its article's HTML."""
     parser = _CorePath()
     parser.feed(html)
-    return " ".join(parser.text)
+    return " ".join("".join(parser.text).split())
 
 
 def core_words(html: str) -> int:
