@@ -20,6 +20,7 @@ One way for every lesson test (tests/test_lesson_*.py):
 
 from __future__ import annotations
 
+import csv
 import functools
 import os
 import re
@@ -42,6 +43,14 @@ NUMBER_TEXT = re.compile(r"[-+−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?|[-+−]?\.\d
 def lessons() -> list[str]:
     """The slug of every lesson, in the nav's order (site_build.outline reads it)."""
     return [Path(page).stem for page in lesson_pages()]
+
+
+def published(key: str) -> dict:
+    """A row of the published results, read straight from snippets/downhill/published.csv
+    (not through downhill.published, which the lessons use: an independent reading)."""
+    table = ROOT / "snippets" / "downhill" / "published.csv"
+    with table.open(encoding="utf8", newline="") as handle:
+        return next(row for row in csv.DictReader(handle) if row["key"] == key)
 
 
 # --- a number as printed ------------------------------------------------------------------

@@ -6,9 +6,7 @@ so a stale page, a changed experiment or a typo in a printed sentence fails.
 
 from __future__ import annotations
 
-import csv
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +14,7 @@ import pytest
 import recorded
 from downhill.data import load_digits, one_hot
 from downhill.network import SIZES, feedforward, init_network, parameter_count
-from lesson import ROOT, near
+from lesson import near, published
 
 pytestmark = pytest.mark.slow
 
@@ -152,13 +150,6 @@ def test_squared_error_beside_cross_entropy(page):
         assert near(squared, (1 - a) ** 2) and near(cross_entropy, -math.log(a))
         assert squared <= 1  # the squared error is capped ...
     assert rows[-1][2] > 5  # ... the cross-entropy is not
-
-
-def published(key: str) -> dict:
-    """A row of the published results, read straight from the CSV file."""
-    table = Path(ROOT, "snippets", "downhill", "published.csv")
-    with table.open(encoding="utf8", newline="") as handle:
-        return next(row for row in csv.DictReader(handle) if row["key"] == key)
 
 
 def test_the_published_costs_beside_ours(page):

@@ -3,9 +3,7 @@
 Counts are recomputed from the shapes of a freshly made network, scores by a plain
 argmax over its outputs, never from the functions the page printed them with."""
 
-import csv
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +11,7 @@ import pytest
 import recorded
 from downhill.data import load_digits
 from downhill.network import feedforward, init_network
-from lesson import ROOT, near
+from lesson import near, published
 
 pytestmark = pytest.mark.slow
 SLUG = "network"
@@ -80,13 +78,6 @@ def test_the_untrained_answer_and_the_trained_one(page):
     assert near(output, outputs[answer]) and near(shows, outputs[label])
     trained = feedforward(recorded.run("video_recipe").trained, image)
     assert int(np.argmax(trained)) == label and trained[label] > 0.8
-
-
-def published(key: str) -> dict:
-    """A row of the published results, read straight from the CSV file."""
-    table = Path(ROOT, "snippets", "downhill", "published.csv")
-    with table.open(encoding="utf8", newline="") as handle:
-        return next(row for row in csv.DictReader(handle) if row["key"] == key)
 
 
 def test_the_sigmoid_saturates(page):
