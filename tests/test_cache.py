@@ -90,7 +90,9 @@ def test_every_library_the_experiments_import_is_in_the_key():
 def test_the_key_covers_the_experiment_and_its_helpers_only():
     from downhill import experiments
 
-    source = cache.experiment_source(experiments.video_recipe.__wrapped__)
-    assert "def video_recipe" in source and "def run(" in source  # the helper it calls
+    source = cache.experiment_source(experiments.nielsen_recipe.__wrapped__)
+    assert (
+        "def nielsen_recipe" in source and "def run(" in source
+    )  # the helper it calls
     # another experiment: editing it changes nothing here
     assert "def without_digit" not in source

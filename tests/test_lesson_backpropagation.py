@@ -30,7 +30,7 @@ def batch(size=10):
     return (
         digits.x_train[:size],
         one_hot(digits.y_train[:size]),
-        recorded.run("video_recipe", seed=0).initial,
+        recorded.run("nielsen_recipe", seed=0).initial,
     )
 
 

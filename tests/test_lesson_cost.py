@@ -89,7 +89,7 @@ def test_the_cost_is_a_function_of_the_knobs(page):
 
 def test_untrained_and_trained_costs(page):
     digits = load_digits()
-    run = recorded.run("video_recipe")
+    run = recorded.run("nielsen_recipe")
     targets = one_hot(digits.y_train)
     untrained, trained = (
         np.mean(np.sum((feedforward(net, digits.x_train) - targets) ** 2, axis=1))
@@ -180,7 +180,10 @@ def test_the_published_costs_beside_ours(page):
         r"cross-entropy"
     )
     assert near(n_train, len(digits.y_train)) and near(n_test, len(digits.y_test))
-    ours_squared, ours_xent = accuracy("video_recipe"), accuracy("cross_entropy_recipe")
+    ours_squared, ours_xent = (
+        accuracy("nielsen_recipe"),
+        accuracy("cross_entropy_recipe"),
+    )
     assert near(squared, ours_squared) and near(cross_entropy, ours_xent)
     verdict = "does not win" if ours_xent <= ours_squared else "wins"
     assert f"on our digits, cross-entropy {verdict}." in page

@@ -258,7 +258,7 @@ def test_the_training_run(page):
     from downhill.network import accuracy, feedforward
 
     digits = load_digits()
-    run = recorded.run("video_recipe")
+    run = recorded.run("nielsen_recipe")
     start = quadratic_cost(
         feedforward(run.initial, digits.x_train), one_hot(digits.y_train)
     )
@@ -290,7 +290,7 @@ def test_the_published_comparison_says_what_each_number_was_measured_on(page):
     from downhill.network import accuracy
 
     digits = load_digits()
-    run = recorded.run("video_recipe")
+    run = recorded.run("nielsen_recipe")
     final = 100 * accuracy(run.trained, digits.x_test, digits.y_test)
     ours = page.number(
         r"Source ([\d.]+)% 784-16-16-10 Nielsen's chapter-1 recipe, eta 1\.5 on our "

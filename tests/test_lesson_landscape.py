@@ -232,7 +232,7 @@ def the_slice():
     """Costs on the 21 x 21 slice, by linearity of the first layer (written again here),
     and, directly through set_parameters, on the slice's 80 edge points."""
     x, y = training()
-    trained = recorded.run("video_recipe").trained
+    trained = recorded.run("nielsen_recipe").trained
     rng = np.random.default_rng(1)
     u, v = li_direction(trained, rng), li_direction(trained, rng)
     theta, du, dv = trained.parameters(), u.parameters(), v.parameters()
@@ -258,7 +258,7 @@ def the_slice():
 
 def test_the_slice_around_the_trained_network(page):
     x, y = training()
-    trained = recorded.run("video_recipe").trained
+    trained = recorded.run("nielsen_recipe").trained
     centre = quadratic_cost(feedforward(trained, x), y)
     assert page.number(
         rf"At the centre, the trained network, the cost is {NUMBER}"
@@ -282,7 +282,7 @@ def test_the_slice_around_the_trained_network(page):
 
 def test_the_straight_line_from_start_to_trained(page):
     x, y = training()
-    run = recorded.run("video_recipe")
+    run = recorded.run("nielsen_recipe")
     start, end = run.initial.parameters(), run.trained.parameters()
 
     def line(alpha):

@@ -21,7 +21,7 @@ FIGURES = 4  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 
 def test_shuffled_labels_stall_at_the_shrug(page):
-    true_run = recorded.run("video_recipe").history
+    true_run = recorded.run("nielsen_recipe").history
     shuffled = recorded.run("random_labels").history
     one, thirty, s_one, shrug, s_thirty, fit, last, true_test = page.numbers(
         r"With true labels the training cost is ([\d.]+) after one epoch and ([\d.]+) "
@@ -136,7 +136,7 @@ def test_patterns_first_noise_later(page):
 
 
 def test_four_starts_end_alike(page):
-    runs = [recorded.run("video_recipe", seed=seed) for seed in range(4)]
+    runs = [recorded.run("nielsen_recipe", seed=seed) for seed in range(4)]
     costs = [run.history.train_cost[-1] for run in runs]
     tests = [100 * run.history.test_accuracy[-1] for run in runs]
     low, high, test_low, test_high = page.numbers(
@@ -158,7 +158,7 @@ def test_trained_networks_are_apart_mostly_because_their_starts_were(page):
     """Review: two N(0, 1) starts of 13,002 parameters are already about
     sqrt(2 x 13,002) = 161 apart, so the distance between trained networks mostly
     measures their different starts."""
-    runs = [recorded.run("video_recipe", seed=seed) for seed in range(4)]
+    runs = [recorded.run("nielsen_recipe", seed=seed) for seed in range(4)]
     first_start = runs[0].initial.parameters()
     first_end = runs[0].trained.parameters()
     starts = [np.linalg.norm(r.initial.parameters() - first_start) for r in runs[1:]]
@@ -206,7 +206,7 @@ def test_trained_networks_are_apart_mostly_because_their_starts_were(page):
 
 
 def test_pca_explains_a_random_walk_too(page):
-    path = np.array(recorded.run("video_recipe").history.snapshots)
+    path = np.array(recorded.run("nielsen_recipe").history.snapshots)
 
     def shares(points):
         s = np.linalg.svd(points[:-1] - points[-1], compute_uv=False)
@@ -237,7 +237,7 @@ def test_pca_explains_a_random_walk_too(page):
     assert near(low, plane["cost"].min()) and near(high, plane["cost"].max())
     assert (
         plane["cost"].min()
-        <= recorded.run("video_recipe").history.train_cost[-1] + 0.01
+        <= recorded.run("nielsen_recipe").history.train_cost[-1] + 0.01
     )
 
 
@@ -246,7 +246,7 @@ def test_the_report_card(page):
     blind = recorded.run("without_digit", digit=4)
     fours = digits.y_test == 4
     rows = {
-        "our network 4,000 digits, true labels": recorded.run("video_recipe").history,
+        "our network 4,000 digits, true labels": recorded.run("nielsen_recipe").history,
         "wide network 1,000 digits, shuffled labels": recorded.run(
             "small_training_set"
         ).history,

@@ -76,7 +76,7 @@ def test_the_untrained_answer_and_the_trained_one(page):
     )
     assert near(said, answer) and near(this, label) and near(right, label)
     assert near(output, outputs[answer]) and near(shows, outputs[label])
-    trained = feedforward(recorded.run("video_recipe").trained, image)
+    trained = feedforward(recorded.run("nielsen_recipe").trained, image)
     assert int(np.argmax(trained)) == label and trained[label] > 0.8
 
 
@@ -97,7 +97,7 @@ def test_the_sigmoid_saturates(page):
 
 def test_the_recipe_is_nielsens(page):
     """The recipe as the run recorded it, and Nielsen's learning rate as published."""
-    history = recorded.run("video_recipe").history
+    history = recorded.run("nielsen_recipe").history
     epochs = len(history.train_cost)
     steps_per_epoch = history.snapshot_steps[1] - history.snapshot_steps[0]
     batch = len(load_digits().x_train) / steps_per_epoch
@@ -116,7 +116,7 @@ def test_the_recipe_is_nielsens(page):
 
 def test_our_accuracy_beside_the_videos(page):
     digits = load_digits()
-    trained = recorded.run("video_recipe").trained
+    trained = recorded.run("nielsen_recipe").trained
     answers = feedforward(trained, digits.x_test).argmax(axis=1)
     correct = np.count_nonzero(answers == digits.y_test)
     ours, n_test, n_train, video = page.numbers(

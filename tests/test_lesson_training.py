@@ -42,7 +42,7 @@ def cached_digits():
 
 @functools.cache
 def cached_recipe():
-    return recorded.run("video_recipe")
+    return recorded.run("nielsen_recipe")
 
 
 @functools.cache

@@ -24,7 +24,7 @@ FIGURES = 8  # figures the lesson draws (tests/test_lesson_skeleton.py)
 
 @functools.cache
 def cached_run():
-    return recorded.run("video_recipe")
+    return recorded.run("nielsen_recipe")
 
 
 @functools.cache

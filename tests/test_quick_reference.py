@@ -130,7 +130,7 @@ def test_our_results_are_the_trained_networks_scores(quick_reference):
     digits = load_digits()
     sweep = experiments.learning_rate_sweep()
     runs = {
-        "the recipe": experiments.video_recipe(),
+        "the recipe": experiments.nielsen_recipe(),
         "cross-entropy cost,": experiments.cross_entropy_recipe(),
         "weights from": experiments.scaled_init_recipe(),
         f"\\(\\eta = {min(sweep):g}\\),": sweep[min(sweep)],

@@ -1,4 +1,4 @@
-"""Mini-batch SGD: reproducible, symmetric under constant init, and the video's recipe learns."""
+"""Mini-batch SGD: reproducible, symmetric under constant init, and Nielsen's chapter-1 recipe learns."""
 
 import time
 
@@ -96,7 +96,7 @@ def test_constant_init_keeps_hidden_neurons_identical(digits):
 
 
 @pytest.mark.slow
-def test_video_recipe_learns_the_digits(digits):
+def test_nielsen_recipe_learns_the_digits(digits):
     assert (EPOCHS, BATCH_SIZE, ETA) == (30, 10, 1.5)
     started = time.perf_counter()
     net, history = train_digits(
@@ -104,7 +104,7 @@ def test_video_recipe_learns_the_digits(digits):
     )
     seconds = time.perf_counter() - started
     print(
-        f"\nvideo recipe on the 4,000-digit split: test accuracy {history.test_accuracy[-1]:.4f} "
+        f"\nchapter-1 recipe on the 4,000-digit split: test accuracy {history.test_accuracy[-1]:.4f} "
         f"(best {max(history.test_accuracy):.4f}), train accuracy {history.train_accuracy[-1]:.4f}, "
         f"{seconds:.1f} s for 30 epochs"
     )

@@ -38,7 +38,7 @@ def run(
     hidden=(16, 16),
     **options,
 ) -> Run:
-    """Train a fresh 784-hidden-10 network on digits with the video's recipe by default."""
+    """Train a fresh 784-hidden-10 network on digits with Nielsen's chapter-1 recipe by default."""
     rng = np.random.default_rng(seed)
     net = init_network((784, *hidden, 10), rng=rng, init=init)
     initial = net.copy()
@@ -55,10 +55,10 @@ def run(
     return Run(initial, net, history)
 
 
-# --8<-- [start:video_recipe]
+# --8<-- [start:nielsen_recipe]
 @cached
-def video_recipe(*, seed: int = 0) -> Run:
-    """The video's recipe on our 4,000 training digits: N(0, 1) start, quadratic
+def nielsen_recipe(*, seed: int = 0) -> Run:
+    """Nielsen's chapter-1 recipe on our 4,000 training digits: N(0, 1) start, quadratic
     cost, 30 epochs of mini-batches of 10, eta = 1.5. Keeps the parameters after
     every epoch, for the landscape lessons."""
     return run(
@@ -70,7 +70,7 @@ def video_recipe(*, seed: int = 0) -> Run:
     )
 
 
-# --8<-- [end:video_recipe]
+# --8<-- [end:nielsen_recipe]
 
 
 @cached
@@ -104,7 +104,7 @@ def batch_comparison(
 ) -> dict:
     """Full-batch against mini-batch gradient descent, 30 epochs each, one shared start.
 
-    "mini-batch" is video_recipe(): mini-batches of 10, eta = 1.5, 400 steps an epoch.
+    "mini-batch" is nielsen_recipe(): mini-batches of 10, eta = 1.5, 400 steps an epoch.
     "full batch" steps once an epoch on the gradient of all 4,000 training digits,
     with the same eta; "full batch, larger eta" does the same with larger_eta.
     "first steps" holds the training cost (all 4,000 digits) at the start and after
@@ -115,7 +115,7 @@ def batch_comparison(
     everything = len(digits.x_train)
     full = run(digits, seed=seed, eta=ETA, batch_size=everything)
     full_larger = run(digits, seed=seed, eta=larger_eta, batch_size=everything)
-    mini = video_recipe(seed=seed)
+    mini = nielsen_recipe(seed=seed)
     replay = run(digits, seed=seed, epochs=1, snapshot_every=1)
     assert np.array_equal(replay.history.snapshots[-1], mini.history.snapshots[1])
     net = replay.initial.copy()
@@ -135,15 +135,15 @@ def batch_comparison(
 # --8<-- [end:batch_comparison]
 
 
-# The training lesson (docs/lessons/training.md): the video's recipe
-# with one thing changed at a time. Each run starts from the same seed as video_recipe().
+# The training lesson (docs/lessons/training.md): Nielsen's chapter-1 recipe
+# with one thing changed at a time. Each run starts from the same seed as nielsen_recipe().
 
 
 # --8<-- [start:learning_rate_sweep]
 @cached
 def learning_rate_sweep(*, etas=(0.0005, 0.05, 50.0), seed: int = 0) -> dict:
-    """The video's recipe at other learning rates: {eta: Run}, one 30-epoch run each,
-    all from the same start. eta = 1.5 itself is video_recipe()."""
+    """Nielsen's chapter-1 recipe at other learning rates: {eta: Run}, one 30-epoch run each,
+    all from the same start. eta = 1.5 itself is nielsen_recipe()."""
     digits = load_digits()
     return {eta: run(digits, seed=seed, eta=eta) for eta in etas}
 
@@ -178,7 +178,7 @@ def scaled_init_recipe(*, seed: int = 0) -> Run:
 def training_set_sizes(*, sizes=(250, 500, 1000, 2000), seed: int = 0) -> dict:
     """The course's recipe, 30 epochs, on smaller training sets: {size: Run}. Each set
     is the first size/10 training digits of every class; the test set stays all
-    1,000 test digits. The full 4,000 is video_recipe()."""
+    1,000 test digits. The full 4,000 is nielsen_recipe()."""
     digits = load_digits()
     runs = {}
     for size in sizes:
@@ -207,7 +207,7 @@ def shuffle_labels(digits: Digits, seed: int) -> Digits:
 
 
 def train_on_shuffled_labels(*, seed: int = 0, label_seed: int = 1) -> Run:
-    """Nielsen's chapter-1 recipe, as in video_recipe(), from the same start, on the
+    """Nielsen's chapter-1 recipe, as in nielsen_recipe(), from the same start, on the
     same 4,000 training digits with their labels shuffled."""
     shuffled = shuffle_labels(load_digits(), label_seed)
     return run(shuffled, seed=seed, eta=ETA, batch_size=BATCH_SIZE)
@@ -353,7 +353,7 @@ def principal_plane(path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def cost_on_principal_plane(
     *, seed: int = 0, points: tuple = (31, 25), margin: float = 6.0
 ) -> dict:
-    """The training cost of video_recipe(seed=seed) on the plane through its trained
+    """The training cost of nielsen_recipe(seed=seed) on the plane through its trained
     parameters spanned by its path's first two principal directions: a grid of
     points[0] x points[1] costs, reaching `margin` beyond the projected path on every side.
     The first layer's weighted sums are linear in the plane's coordinates (a, b), so
@@ -361,8 +361,8 @@ def cost_on_principal_plane(
 
     digits = load_digits()
     x, y = digits.x_train, np.eye(10)[digits.y_train]
-    trained = video_recipe(seed=seed).trained
-    path = np.array(video_recipe(seed=seed).history.snapshots)
+    trained = nielsen_recipe(seed=seed).trained
+    path = np.array(nielsen_recipe(seed=seed).history.snapshots)
     directions, _ = principal_plane(path)
     # the path's coordinates (a, b) on the plane
     along = (path - path[-1]) @ directions.T

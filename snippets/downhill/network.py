@@ -103,10 +103,10 @@ def init_network(
     constant: float = 0.01,
     dtype=np.float64,
 ) -> Network:
-    """A fresh network. init: "normal" draws every weight and bias from N(0, 1) (the
-    video's recipe); "scaled" draws weights from N(0, 1/n_in), i.e. std 1/sqrt(n_in),
-    and biases from N(0, 1); "constant" sets every weight to `constant` and every
-    bias to 0, so all neurons of a layer start out identical."""
+    """A fresh network. init: "normal" draws every weight and bias from N(0, 1)
+    (Nielsen's chapter-1 recipe); "scaled" draws weights from N(0, 1/n_in), i.e.
+    std 1/sqrt(n_in), and biases from N(0, 1); "constant" sets every weight to
+    `constant` and every bias to 0, so all neurons of a layer start out identical."""
     W, b = [], []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         if init == "normal":

@@ -1,6 +1,6 @@
 """Learning: mini-batch stochastic gradient descent on the digits.
 
-The video's recipe (Nielsen's chapter 1): weights and biases drawn from N(0, 1),
+Nielsen's chapter-1 recipe: weights and biases drawn from N(0, 1),
 quadratic cost, 30 epochs, mini-batches of 10, learning rate 1.5. Our cost has
 no factor 1/2, so its gradients are twice Nielsen's: eta = 1.5 here takes the
 same steps as Nielsen's eta = 3.0 on his halved cost.
@@ -28,7 +28,7 @@ from downhill.costs import CROSS_ENTROPY, QUADRATIC, Cost, get_cost
 from downhill.data import Digits, one_hot
 from downhill.network import SIZES, Network, feedforward, init_network
 
-# the video's recipe: Nielsen's eta = 3.0 on his halved cost
+# Nielsen's chapter-1 recipe: his eta = 3.0 on his halved cost is 1.5 on ours
 EPOCHS, BATCH_SIZE, ETA = 30, 10, 1.5
 
 
@@ -245,7 +245,7 @@ def train_digits(
 ) -> tuple[Network, History]:
     """A new 784-hidden-10 network trained on the digits; one seed sets init and shuffling.
 
-    The defaults are the video's recipe. options go to train() (snapshot_every,
+    The defaults are Nielsen's chapter-1 recipe. options go to train() (snapshot_every,
     progress, on_epoch)."""
     rng = np.random.default_rng(seed)
     net = init_network((784, *hidden, 10), rng=rng, init=init, activation=activation)
