@@ -197,6 +197,13 @@ def test_keyboard_alone_picks_shifts_adds_noise_and_clears(browse):
     expected = np.roll(np.reshape(source, (28, 28)), 2, axis=1)
     expected[:, :2] = 0  # as the lesson shifts: blank columns come in
     assert np.array_equal(moved, expected)
+    # on an image inked everywhere too: nothing wraps around from the other edge
+    inked = view.page.evaluate(
+        "Array.from(DownhillExplorer.shift(new Float64Array(784).fill(1), 2, -1))"
+    )
+    expected = np.ones((28, 28))
+    expected[:, :2] = expected[-1:, :] = 0
+    assert np.array_equal(np.reshape(inked, (28, 28)), expected)
     for _ in range(3):
         page.keyboard.press("Tab")  # up, down, Add noise
     page.keyboard.press("Enter")
