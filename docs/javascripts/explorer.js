@@ -263,8 +263,8 @@
         el("p", { text: "The explorer loads the trained network and the 1,000 test digits when it scrolls into view." }),
         this.startButton);
       this.error = el("p", { class: "dh-ex__error", role: "alert" });
-      this.main = el("div", { class: "dh-ex__main", hidden: "" });
-      this.root.replaceChildren(this.intro, this.error, this.main);
+      this.main = el("div", { class: "dh-ex__main", hidden: "" }); // in the page once loaded
+      this.root.replaceChildren(this.intro, this.error);
 
       // the drawing and the inputs
       this.canvas = el("canvas", { class: "dh-ex__canvas", width: CANVAS, height: CANVAS, role: "img",
@@ -445,6 +445,7 @@
         this.data = data;
         this.intro.hidden = true;
         this.main.hidden = false;
+        this.root.append(this.main);
         this.drawLines();
         const correct = data.answers.filter((a, i) => a === data.digits.labels[i]).length;
         const total = data.answers.length;
