@@ -1,5 +1,6 @@
 """The build's execution report: per page, its fences, what came from the cache,
-what they cost, the slowest one, and the page's weight with its largest figure.
+what they cost, the slowest one, and the page's weight with its largest figure;
+then what the network explorer weighs (``explorer_weights``).
 
 Printed at the end of every build, written to ``.cache/build-report.json`` (the
 benchmark and the tests read it) and shown on the contributors' page
@@ -8,9 +9,12 @@ benchmark and the tests read it) and shown on the contributors' page
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import logging
+import posixpath
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -140,6 +144,91 @@ def save(rows: list[PageRow], path: Path) -> None:
 
 def load(path: Path) -> list[PageRow]:
     return [PageRow(**row) for row in json.loads(path.read_text(encoding="utf8"))]
+
+
+# --- What the network explorer weighs -----------------------------------------------
+# Counted as tests/test_pages_on_a_phone.py counts the lessons' byte budgets: the built
+# files, compressed as a static host sends them (gzip -6). tests/test_explorer.py checks
+# in Chromium that a first visit to the explorer's page loads exactly these files.
+
+EXPLORER_PAGE = "explorer/index.html"
+EXPLORER_FILES = ("explorer/network.bin", "explorer/digits.bin")
+LINKED = re.compile(
+    r'<link rel="(?:stylesheet|icon)" href="([^"]+)"|<script src="([^"]+)"'
+    r'|"search": "([^"]+)"'  # Material's search worker, named in its __config
+)
+
+
+def gzipped(data: bytes) -> int:
+    """Bytes a static host sends for these bytes: gzip level 6, as `gzip -6`."""
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def first_visit(site: Path, page: str) -> list[str]:
+    """The site's files a first visit to a built page loads before the reader does
+    anything: the page, its stylesheets, icon and scripts, the search worker and its
+    index, the sitemap; on a page with an explorer in view, the explorer's two files."""
+    text = (site / page).read_text(encoding="utf8")
+    folder = posixpath.dirname(page)
+    files = [page]
+    for match in LINKED.finditer(text):
+        url = next(group for group in match.groups() if group)
+        if "://" not in url:
+            files.append(posixpath.normpath(posixpath.join(folder, url)))
+    # Material's search index, and the sitemap its instant navigation reads
+    files += [
+        f for f in ("search/search_index.json", "sitemap.xml") if (site / f).exists()
+    ]
+    if '<div class="dh-explorer"' in text:
+        files += EXPLORER_FILES
+    return list(dict.fromkeys(files))
+
+
+def explorer_weights(site: Path) -> list[tuple[str, int, int]]:
+    """(what, raw bytes, gzipped bytes): each explorer file and the explorer page's
+    first visit; empty when the site has no explorer page."""
+    if not (site / EXPLORER_PAGE).exists():
+        return []
+    rows = []
+    for file in EXPLORER_FILES:
+        data = (site / file).read_bytes()
+        rows.append((file, len(data), gzipped(data)))
+    files = first_visit(site, EXPLORER_PAGE)
+    data = [(site / file).read_bytes() for file in files]
+    rows.append(
+        (
+            f"first visit to {EXPLORER_PAGE} ({len(files)} files)",
+            sum(map(len, data)),
+            sum(map(gzipped, data)),
+        )
+    )
+    return rows
+
+
+def explorer_text(rows: list[tuple[str, int, int]]) -> str:
+    return "\n".join(
+        f"{what}: {raw / 1000:,.0f} KB, {packed / 1000:,.0f} KB gzipped"
+        for what, raw, packed in rows
+    )
+
+
+def explorer_html(rows: list[tuple[str, int, int]]) -> str:
+    if not rows:
+        return ""
+    body = "".join(
+        f"<tr><td>{html.escape(what)}</td><td>{raw / 1000:,.0f} KB</td>"
+        f"<td>{packed / 1000:,.0f} KB</td></tr>"
+        for what, raw, packed in rows
+    )
+    return (
+        '<p id="explorer-weights">The network explorer: its two files (the trained '
+        "network and the test digits) and everything a first visit to its page loads "
+        "with the explorer in view, in kilobytes (1,000 bytes), as built and as a "
+        "static host sends them (gzip -6).</p>"
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+        "<thead><tr><th>file</th><th>raw</th><th>gzipped</th></tr></thead>"
+        f"<tbody>{body}</tbody></table></div></div>"
+    )
 
 
 class Reasons(logging.Handler):

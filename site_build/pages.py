@@ -6,7 +6,8 @@ In the order a page meets them (hooks.on_page_content, then on_post_page):
   checks parse the page again; ``unstash`` puts them back byte for byte;
 * ``missing_alt_text``: a figure or image without an accessible name fails the build;
 * ``keep_code_out_of_search``: the search index holds prose, not code;
-* ``link_assets``: the playground's script and CSS, on pages that embed one;
+* ``link_assets``: a widget's script and CSS (the playground, the explorer), on
+  pages that embed one;
 * ``name_search_dialog``: the theme's search dialog gets an accessible name.
 """
 
@@ -153,30 +154,33 @@ def keep_code_out_of_search(html: str) -> str:
     return CODE_BLOCK.sub(r'<div class="\1" data-search-exclude', html)
 
 
-# --- The playground's assets, on the pages that embed one ----------------------------
-# The playground's script and stylesheet, linked only by the pages that embed one.
+# --- The widgets' assets, on the pages that embed one -------------------------------
+# Each interactive widget's script and stylesheet, linked only by the pages that embed it.
 #
-# A page embeds a playground with ``<div class="dh-playground" ...>`` (docs/contributing.md).
-# ``link_assets`` puts the stylesheet link before the page's content and the script after
-# it, inside the part of the page that Material's instant navigation swaps in (it runs
-# the scripts it finds there), so the playground also starts when a reader navigates
-# into the page from one without it.
+# A page embeds a widget with one line of HTML, ``<div class="dh-playground" ...>`` or
+# ``<div class="dh-explorer" ...>`` (docs/contributing.md). ``link_assets`` puts the
+# stylesheet link before the page's content and the script after it, inside the part
+# of the page that Material's instant navigation swaps in (it runs the scripts it
+# finds there), so a widget also starts when a reader navigates into its page from
+# one without it.
 
-PLAYGROUND = '<div class="dh-playground"'
-PLAYGROUND_SCRIPT = "javascripts/playground.js"
-PLAYGROUND_CSS = "stylesheets/playground.css"
+WIDGETS = ("playground", "explorer")  # javascripts/<name>.js, stylesheets/<name>.css
 
 
-def embeds_playground(html: str) -> bool:
-    return PLAYGROUND in html
+def embedded_widgets(html: str) -> list[str]:
+    return [name for name in WIDGETS if f'<div class="dh-{name}"' in html]
 
 
 def link_assets(html: str, url_of) -> str:
-    """The page's content with the playground's stylesheet and script, if it embeds one;
+    """The page's content with the stylesheet and script of each widget it embeds;
     ``url_of`` turns a path of the site into a URL relative to the page."""
-    if not embeds_playground(html):
-        return html
-    return f'<link rel="stylesheet" href="{url_of(PLAYGROUND_CSS)}">\n{html}\n<script src="{url_of(PLAYGROUND_SCRIPT)}"></script>'
+    for name in embedded_widgets(html):
+        css, script = (
+            url_of(f"stylesheets/{name}.css"),
+            url_of(f"javascripts/{name}.js"),
+        )
+        html = f'<link rel="stylesheet" href="{css}">\n{html}\n<script src="{script}"></script>'
+    return html
 
 
 # --- A lesson's core path: its words and its reading time -------------------------
@@ -192,6 +196,7 @@ SKIPPED_CLASSES = {
     "further",
     "dh-notebook-actions",
     "dh-reading-time",
+    "dh-explorer",  # the network explorer's controls and labels
     "headerlink",
 }
 WORD = re.compile(r"\w[\w'’,.\-]*")

@@ -140,7 +140,8 @@ async () => {
     }
     const name = el.tagName === "IMG"
       ? (el.getAttribute("alt") || el.getAttribute("aria-label") || "").trim()
-      : el.getAttribute("role") === "img" && (el.getAttribute("aria-label") ||
+      // role=group: an interactive diagram (the explorer's), named, with focusable parts
+      : ["img", "group"].includes(el.getAttribute("role")) && (el.getAttribute("aria-label") ||
         (el.getAttribute("aria-labelledby") || "").split(/\s+/).map((id) => document.getElementById(id)?.textContent || "").join(" ")).trim();
     // A figure's second and later panels are hidden from screen readers: its first names it.
     const panelOfNamed = el.getAttribute("aria-hidden") === "true" &&

@@ -86,6 +86,7 @@ def test_the_wheel_holds_the_learning_code_and_nothing_of_the_build(tmp_path):
         "data",
         "figures",
         "experiments",
+        "export",
         "cache",
         "notebook",
         "cli",

@@ -121,23 +121,38 @@ def test_katex_s_stylesheet_and_fonts_are_served_by_the_site(site):
     }
 
 
-def test_only_pages_with_a_playground_load_its_script_and_css(site):
+@pytest.mark.parametrize(
+    "widget, embedding",
+    [
+        (
+            "playground",
+            {
+                "playground/index.html",
+                "lessons/gradient-descent/index.html",
+                "lessons/landscape/index.html",
+            },
+        ),
+        (
+            "explorer",
+            {
+                "explorer/index.html",
+                "lessons/network/index.html",
+                "lessons/what-it-learned/index.html",
+            },
+        ),
+    ],
+)
+def test_only_pages_with_a_widget_load_its_script_and_css(site, widget, embedding):
     loading = set()
     for page in pages(site):
         html = page.read_text(encoding="utf8")
-        loads = bool(re.search(r'<script src="[^"]*playground\.js">', html))
+        loads = bool(re.search(rf'<script src="[^"]*{widget}\.js">', html))
         assert (
-            loads
-            == ("playground.css" in html)
-            == ('<div class="dh-playground"' in html)
+            loads == (f"{widget}.css" in html) == (f'<div class="dh-{widget}"' in html)
         ), page
         if loads:
             loading.add(page.relative_to(site).as_posix())
-    assert loading == {
-        "playground/index.html",
-        "lessons/gradient-descent/index.html",
-        "lessons/landscape/index.html",
-    }
+    assert loading == embedding
 
 
 def test_no_traceback_is_published(site):
