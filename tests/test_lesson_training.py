@@ -8,6 +8,7 @@ digit printed). A few tests also pin the qualitative claims the prose makes
 
 import functools
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ import recorded
 from downhill.data import load_digits, one_hot
 from downhill.network import accuracy, feedforward, forward, init_network
 from downhill.training import evaluate, sgd_step, sgd_step_fused, train_epoch
-from lesson import near
+from lesson import as_stated, near
 
 pytestmark = pytest.mark.slow
 
@@ -107,6 +108,13 @@ def test_thirty_epochs(page):
     (wobble,) = page.numbers(r"uncertain by about ±([\d.]+) percentage points")
     p = h.test_accuracy[-1]
     assert near(wobble, 100 * np.sqrt(p * (1 - p) / 1000))
+
+
+def test_the_readme_states_the_recipes_accuracy():
+    """The README's latest figures quote the same run the lesson measures."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf8")
+    (stated,) = re.findall(r"reaches \*\*([\d.]+)%\*\* test accuracy", readme)
+    assert near(as_stated(stated), 100 * cached_recipe().history.test_accuracy[-1])
 
 
 def test_accuracy_against_training_set_size(page):
