@@ -170,8 +170,10 @@ def install_cell(site: Site) -> str:
     return (
         f"# Needs the course package {name} {version} (imported as `downhill`). It is\n"
         "# not on the package index yet, so this cell installs nothing. Install it from\n"
-        "# the course's source: `%pip install /path/to/the/course`, or a wheel built\n"
-        f"# there with `pip wheel --no-deps .`: `%pip install {wheel}`.\n"
+        "# the course's source (a copy of its repository), or from a wheel built there\n"
+        "# with `pip wheel --no-deps .`:\n"
+        "#   %pip install /path/to/the/course\n"
+        f"#   %pip install {wheel}\n"
         "from importlib.metadata import version\n"
         "\n"
         f'version("{name}")  # the version installed; PackageNotFoundError if none'
