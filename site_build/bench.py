@@ -32,7 +32,15 @@ from pathlib import Path
 from site_build import build_report
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("docs", "snippets", "site_build", "overrides", "vendor", "mkdocs.yml")
+COPIED = (
+    "docs",
+    "snippets",
+    "site_build",
+    "overrides",
+    "vendor",
+    "mkdocs.yml",
+    "pyproject.toml",
+)
 EDITED_PAGE = "docs/lessons/cost.md"
 EDITED_MODULE = "snippets/downhill/figures.py"
 BUILT_IN = re.compile(r"Documentation built in ([\d.]+) seconds")

@@ -37,8 +37,11 @@ package site_build, see its __init__) and of `downhill.figures`. What they guara
   own page and the lesson tables (``site_build.outline``);
 * lessons are numbered from their place in the nav: each lesson's title, in the
   sidebar, the page title and the previous/next footer, is "N. <its H1>";
+* addresses (site, repository, edit links) come from the one marked setting
+  ``extra.public`` (`site_build.public`), and none while it is unset; the footer
+  states the course package's name and version;
 * every lesson is served as a notebook built from its page, lessons and labs get
-  Download / Open in Colab buttons, and lab pages (mkdocs-jupyter) lose
+  Download / Open in Colab buttons (Colab only once the address is set), and lab pages (mkdocs-jupyter) lose
   JupyterLab's CSS and CDN scripts; labs run through the fence cache too.
 """
 
@@ -69,7 +72,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from site_build import build_report, katex, pages, patches
+from site_build import build_report, katex, pages, patches, public
 from site_build.fence_cache import FenceCache, cache_directory
 from site_build.fences import front_matter_lines, missing_includes, tag_fences
 from site_build.glossary import abbreviations, explains_on_hover, tidy_hover_terms
@@ -102,6 +105,7 @@ def on_config(config):
     reasons.start()
     if ROOT not in sys.path:
         sys.path.insert(0, ROOT)
+    public.apply(config, repo_root(config))  # addresses from the marked setting only
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.setdefault("SOURCE_DATE_EPOCH", last_commit_time(repo_root(config)))
     fences.directory = cache_directory(repo_root(config))

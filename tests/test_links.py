@@ -147,10 +147,7 @@ def test_external_links_are_listed_not_fetched(site):
         for url, pages in sorted(external.items())
     ]
     report.write_text("\n".join(lines) + "\n", encoding="utf8")
-    assert any(
-        url.startswith("https://github.com/downhill-course/downhill")
-        for url in external
-    )
+    assert external, "the check found no external link at all: is it reading the site?"
 
 
 def test_the_link_check_finds_broken_links_and_anchors(tmp_path):

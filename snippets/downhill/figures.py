@@ -29,6 +29,7 @@ import hashlib
 import html
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -192,7 +193,12 @@ def panel_svgs(fig: Figure) -> list[str]:
     for ax in fig.axes:
         for artist in ax.get_children():
             if isinstance(artist, Collection) and is_dense(artist):
-                artist.set_rasterized(True)
+                with warnings.catch_warnings():
+                    # matplotlib 3.8-3.10 warn that a contour set's rasterization
+                    # "will be ignored", then rasterize it all the same
+                    # (tests/test_figures.py checks the result)
+                    warnings.filterwarnings("ignore", "Rasterization of", UserWarning)
+                    artist.set_rasterized(True)
             if isinstance(artist, AxesImage) and is_small_grid(artist):
                 # one pixel per cell, enlarged by the browser with sharp edges (as
                 # "nearest" draws it), instead of resampled at savefig.dpi: 5x lighter
