@@ -2,7 +2,8 @@
 
 The notebook is the page in order: its prose as Markdown cells and its Python
 fences as code cells, with ``--8<--`` includes expanded so that every cell
-runs. Three cells come first: where the notebook comes from, an install cell
+runs; each question shows its choices, and its answer and explanations in a
+collapsed <details> (``site_build.questions.for_notebook``). Three cells come first: where the notebook comes from, an install cell
 that only acts where the course package is missing (Colab), and the import of
 ``downhill.notebook.print``, which shows figures and printed Markdown as the
 page does.
@@ -36,6 +37,7 @@ from site_build.outline import (
     rewrite_links,
     title_of,
 )
+from site_build.questions import for_notebook
 
 SNIPPETS = ROOT / "snippets"
 COMMITTED = ROOT / "notebooks"  # the copies Colab opens from GitHub
@@ -102,7 +104,7 @@ def lesson_notebook(page: str, site: Site, number: int | None = None) -> str:
             "code",
             "from downhill.notebook import print  # shows figures and printed Markdown as the website does",
         ),
-        *page_cells(FRONT_MATTER.sub("", text), page, site),
+        *page_cells(for_notebook(FRONT_MATTER.sub("", text), page), page, site),
     ]
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
