@@ -433,9 +433,10 @@ def notebook_markdown(q: Question) -> str:
         for wrong in q.wrong:
             value = shown(wrong.value, q.vector)
             body += [f"*If you got {value}:* {wrong.why.replace('{value}', value)}", ""]
-    return "\n".join(
+    text = "\n".join(
         [*lines, "", "<details><summary>The answer</summary>", "", *body, "</details>"]
     )
+    return re.sub(r"\n{3,}", "\n\n", text)
 
 
 def for_notebook(markdown: str, page: str) -> str:

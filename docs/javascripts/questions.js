@@ -218,7 +218,8 @@
     document.querySelectorAll(".dh-done-mark").forEach((mark) => mark.remove());
     const links = document.querySelectorAll(".md-nav__link[href], .md-typeset table a[href]");
     for (const link of links) {
-      if (!done[sitePath(link.getAttribute("href"))]) continue;
+      const href = link.getAttribute("href");
+      if (href.includes("#") || !done[sitePath(href)]) continue; // not a section link
       const mark = document.createElement("span");
       mark.className = "dh-done-mark";
       mark.innerHTML = ' <span aria-hidden="true">✓</span><span class="dh-visually-hidden">(done)</span>';
