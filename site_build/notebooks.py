@@ -298,7 +298,9 @@ def add_actions(page_html: str, download: str, colab: str) -> str:
 # * code cells become Material code blocks (its colours in light and dark, its copy button);
 # * ``$...$`` and ``$$...$$`` in Markdown become arithmatex spans, typeset by the
 #   the build's KaTeX (site_build.katex) like every other page;
-# * a few rules in downhill.css lay out cells and outputs.
+# * a few rules in downhill.css lay out cells and outputs;
+# * the lab's "## Solutions" section, from its heading to the end of the notebook,
+#   is collapsed in a <details>: a reader opens the worked solutions on purpose.
 
 SCRIPT = re.compile(r"<script\b.*?</script>\s*", re.S)
 STYLE = re.compile(r"<style\b.*?</style>\s*", re.S)
@@ -329,9 +331,35 @@ def lean(html: str) -> str:
         ),
         html,
     )
-    return "".join(
+    html = "".join(
         part if VERBATIM.fullmatch(part) else lab_math(part)
         for part in VERBATIM.split(html)
+    )
+    return collapse_solutions(html)
+
+
+CELL_START = re.compile(r'<div class="jp-Cell [^"]*"[^>]*>')
+SOLUTIONS = '<h2 id="solutions">'
+NOTEBOOK_END = "</div> <!-- jp-Notebook -->"
+SOLUTIONS_SUMMARY = (
+    '<details class="dh-solutions"><summary>Solutions: open them once you have '
+    "tried the exercises</summary>"
+)
+
+
+def collapse_solutions(html: str) -> str:
+    """Wrap the cells from the one holding "## Solutions" to the notebook's end in a
+    closed <details>."""
+    at = html.find(SOLUTIONS)
+    end = html.find(NOTEBOOK_END, at)
+    if at < 0:
+        return html
+    starts = [m.start() for m in CELL_START.finditer(html, 0, at)]
+    if not starts or end < 0:
+        raise ValueError("a lab's Solutions heading outside a notebook cell")
+    start = starts[-1]
+    return (
+        html[:start] + SOLUTIONS_SUMMARY + html[start:end] + "</details>\n" + html[end:]
     )
 
 
