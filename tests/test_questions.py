@@ -351,6 +351,11 @@ def test_progress_survives_reload_and_instant_navigation_until_forgotten(
         in page.locator("#question-cost-why-square .dh-feedback").inner_text()
     )
     assert page.locator(".dh-done button").inner_text() == "Mark as not done"
+    # restored answers are not announced on arrival, later answers are
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.dh-feedback')]"
+        ".every(f => f.getAttribute('aria-live') === 'polite')"
+    )
     ticked = page.locator(
         ".md-sidebar--primary .md-nav__link", has=page.locator(".dh-done-mark")
     )

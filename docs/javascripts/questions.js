@@ -181,7 +181,11 @@
     } else {
       box.value = before.given;
     }
+    // An answer from an earlier visit: shown, not announced on arrival.
+    const feedback = question.querySelector(".dh-feedback");
+    feedback.setAttribute("aria-live", "off");
     show(question, grade(question, before.given), before.given);
+    setTimeout(() => feedback.setAttribute("aria-live", "polite"), 500);
   }
 
   // ---- Lessons done ----------------------------------------------------------------
