@@ -248,7 +248,7 @@ def ask_questions(markdown: str, path: str, offset: int) -> str:
     (site_build.questions); a question the build cannot use, or an id another
     page already uses, fails the build at its line."""
     try:
-        found = questions.questions(markdown, path, offset)
+        markdown, found = questions.render(markdown, path, offset)
         for question in found:
             other = question_ids.setdefault(question.id, f"{path}:{question.line}")
             if other != f"{path}:{question.line}":
@@ -256,7 +256,7 @@ def ask_questions(markdown: str, path: str, offset: int) -> str:
                     f"{path}:{question.line}: the question id {question.id!r} is "
                     f"already used at {other}: ids must be unique in the site"
                 )
-        return questions.render(markdown, path, offset) if found else markdown
+        return markdown
     except questions.QuestionError as error:
         raise PluginError(str(error)) from None
 

@@ -82,8 +82,10 @@ class Question:
 
 
 def shown(values: list[float], vector: bool) -> str:
-    """A value as a reader would type it: 0.25, or (2, -4) for a vector."""
-    text = ", ".join(f"{v:.4g}" for v in values)
+    """A value as a reader would type it: 0.25, 26,004, or (2, -4) for a vector."""
+    text = ", ".join(
+        f"{int(v):,}" if v == int(v) and abs(v) < 1e15 else f"{v:.4g}" for v in values
+    )
     return f"({text})" if vector else text
 
 
@@ -294,20 +296,17 @@ def find(
     return found
 
 
-def questions(markdown: str, page: str, offset: int = 0) -> list[Question]:
-    return [question for *_, question in find(markdown, page, offset)]
-
-
-def replace(markdown: str, page: str, offset: int, write) -> str:
+def replace(markdown: str, page: str, offset: int, write) -> tuple[str, list]:
     """The markdown with each question fence replaced by ``write(question)``,
-    indented as the fence was."""
+    indented as the fence was, and the questions."""
     lines = markdown.split("\n")
-    for first, end, indent, question in reversed(find(markdown, page, offset)):
+    found = find(markdown, page, offset)
+    for first, end, indent, question in reversed(found):
         written = [
             indent + line if line else line for line in write(question).split("\n")
         ]
         lines[first:end] = written
-    return "\n".join(lines)
+    return "\n".join(lines), [question for *_, question in found]
 
 
 # --- The page's HTML ------------------------------------------------------------------
@@ -407,8 +406,9 @@ def question_html(q: Question) -> str:
     return "\n\n".join(parts)
 
 
-def render(markdown: str, page: str, offset: int = 0) -> str:
-    """The page's markdown with every question fence replaced by its HTML."""
+def render(markdown: str, page: str, offset: int = 0) -> tuple[str, list[Question]]:
+    """The page's markdown with every question fence replaced by its HTML, and
+    its questions."""
     return replace(markdown, page, offset, question_html)
 
 
@@ -441,4 +441,4 @@ def notebook_markdown(q: Question) -> str:
 
 def for_notebook(markdown: str, page: str) -> str:
     """A page's markdown with each question fence as ``notebook_markdown``."""
-    return replace(markdown, page, 0, notebook_markdown)
+    return replace(markdown, page, 0, notebook_markdown)[0]

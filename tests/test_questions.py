@@ -193,7 +193,7 @@ def test_a_broken_question_names_its_page_and_line(body, expected):
     with pytest.raises(questions.QuestionError) as error:
         questions.render(page_with(body), "docs/p.md")
     assert expected in str(error.value)
-    assert questions.render(page_with(GOOD), "docs/p.md").count("<fieldset") == 1
+    assert questions.render(page_with(GOOD), "docs/p.md")[0].count("<fieldset") == 1
 
 
 def test_a_duplicate_id_names_both_lines():
@@ -210,6 +210,12 @@ def test_a_broken_question_stops_the_build(tmp_path):
         tmp_path,
         "docs/page.md:6: the answer 'downhill.nowhere.x' failed: ModuleNotFoundError",
     )
+
+
+def test_answers_are_shown_as_a_reader_types_them():
+    assert questions.shown([26004.0], vector=False) == "26,004"
+    assert questions.shown([0.25], vector=False) == "0.25"
+    assert questions.shown([2.0, -4.0], vector=True) == "(2, -4)"
 
 
 def test_a_notebook_shows_the_question_and_hides_the_answer():
@@ -319,6 +325,12 @@ def test_right_and_wrong_answers_get_their_explanation_announced(reader, served)
     assert "Right." in said
     said = answer(page, "landscape-bowl-gradient", "2")
     assert "Type 2 numbers" in said
+    page.goto(lesson_url(served, "backpropagation"))
+    said = answer(page, "backprop-forward-passes", "13,002")
+    assert "That is one per knob" in said
+    assert "Right." in answer(page, "backprop-forward-passes", "26,004")
+    assert "Right." in answer(page, "backprop-forward-passes", "26004")
+    page.goto(lesson_url(served, "landscape"))
     page.locator("#question-landscape-slope-at-minus-two input").fill("4")
     page.locator("#question-landscape-slope-at-minus-two .dh-check").click()
     page.locator("#question-landscape-slope-at-minus-two .dh-show").click()

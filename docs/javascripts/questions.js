@@ -86,7 +86,8 @@
     }
     const answer = JSON.parse(question.dataset.answer);
     const tolerance = Number(question.dataset.tolerance);
-    const values = numbersIn(given);
+    // one number may be typed with thousands separators: 26,004
+    const values = numbersIn(answer.length === 1 ? given.replace(/(\d),(?=\d{3}\b)/g, "$1") : given);
     if (values.length !== answer.length) return { right: false, unreadable: true };
     if (near(values, answer, tolerance)) {
       return { right: true, why: question.querySelector('.dh-why[data-why="right"]') };
