@@ -21,7 +21,8 @@ One python fence, from the page to the built HTML:
 
 Also here: outline.py (the course order from the nav: lesson numbers, titles and
 questions, the lesson tables, the summaries and the parts of pages generated from
-them), glossary.py (the glossary and hover terms), notebooks.py (each lesson as a
+them), questions.py (the ```question fences: questions with feedback, answers
+computed by the package), glossary.py (the glossary and hover terms), notebooks.py (each lesson as a
 notebook; ``python -m site_build.notebooks``), pytest_plugin.py (lesson fences as
 tests) and bench.py (``make bench``).
 """

@@ -19,6 +19,9 @@ package site_build, see its __init__) and of `downhill.figures`. What they guara
 * the playground's and the explorer's script and CSS load only on pages that embed
   one (`site_build.pages`); the explorer's files (the trained network, the test
   digits) are written into the site from the cached training run (`downhill.export`);
+* ```question fences become questions with feedback (`site_build.questions`); a
+  question without id or explanation, a duplicate id or an answer that fails
+  stops the build at its line;
 * every place the build reaches into a library's internals is in `site_build.patches`;
 * the figure colour variables come from the one palette in `downhill.figures`;
 * builds are reproducible: SOURCE_DATE_EPOCH defaults to the last commit's time;
@@ -72,7 +75,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from site_build import build_report, katex, pages, patches, public
+from site_build import build_report, katex, pages, patches, public, questions
 from site_build.fence_cache import FenceCache, cache_directory
 from site_build.fences import front_matter_lines, missing_includes, tag_fences
 from site_build.glossary import abbreviations, explains_on_hover, tidy_hover_terms
@@ -95,6 +98,7 @@ EXPLORER_FILES = "explorer"  # network.bin and digits.bin, beside the explorer's
 
 fences = FenceCache(Path())
 written: dict[str, str] = {}  # page path -> its HTML file in the site
+question_ids: dict[str, str] = {}  # question id -> "page:line" asking it, this build
 stashed: dict[str, list[str]] = {}  # page path -> its figures' SVG bodies
 # this build's warnings and errors, listed last under strict
 reasons = build_report.Reasons()
@@ -165,6 +169,7 @@ def on_pre_build(config):
         del sys.modules[name]
     fences.new_build()
     written.clear()
+    question_ids.clear()
 
 
 def on_files(files, config):
@@ -248,8 +253,27 @@ def on_page_markdown(markdown, page, config, files):
     ]
     if problems:
         raise PluginError("\n".join(problems))
-    markdown = tag_fences(markdown, fences.page, front_matter_lines(source, markdown))
-    return generated_parts(markdown, page)
+    offset = front_matter_lines(source, markdown)
+    markdown = tag_fences(markdown, fences.page, offset)
+    return generated_parts(ask_questions(markdown, fences.page, offset), page)
+
+
+def ask_questions(markdown: str, path: str, offset: int) -> str:
+    """The page's ```question fences as questions with feedback
+    (site_build.questions); a question the build cannot use, or an id another
+    page already uses, fails the build at its line."""
+    try:
+        markdown, found = questions.render(markdown, path, offset)
+        for question in found:
+            other = question_ids.setdefault(question.id, f"{path}:{question.line}")
+            if other != f"{path}:{question.line}":
+                raise questions.QuestionError(
+                    f"{path}:{question.line}: the question id {question.id!r} is "
+                    f"already used at {other}: ids must be unique in the site"
+                )
+        return markdown
+    except questions.QuestionError as error:
+        raise PluginError(str(error)) from None
 
 
 def generated_parts(markdown: str, page) -> str:
@@ -291,7 +315,7 @@ def on_page_content(html, page, config, files):
     if problems:
         raise PluginError("\n".join(problems))
     if page.file.src_uri in lesson_pages():
-        html = pages.add_reading_time(html)
+        html = pages.add_done_button(pages.add_reading_time(html))
     html = pages.keep_code_out_of_search(hover_terms(html, path))
     # now, memoised: bad TeX stops the build before any page is written
     typeset_math(html, page, path)

@@ -2,10 +2,12 @@
 
 The notebook is the page in order: its prose as Markdown cells and its Python
 fences as code cells, with ``--8<--`` includes expanded so that every cell
-runs. Three cells come first: where the notebook comes from (and the course
-package's version), the install cell (it follows the marked setting of
-site_build.public: installs exactly this version once the course is published,
-nothing before), and the import of
+runs; each question shows its choices, and its answer and explanations in a
+collapsed <details> (``site_build.questions.for_notebook``). Three cells come
+first: where the notebook comes from (and the course package's version), the
+install cell (it follows the marked setting of site_build.public: installs
+exactly this version once the course is published, nothing before), and the
+import of
 ``downhill.notebook.print``, which shows figures and printed Markdown as the
 page does.
 
@@ -39,6 +41,7 @@ from site_build.outline import (
     title_of,
 )
 from site_build.public import Package, Public, package, public_of
+from site_build.questions import for_notebook
 
 SNIPPETS = ROOT / "snippets"
 COMMITTED = ROOT / "notebooks"  # the copies Colab opens from GitHub
@@ -108,7 +111,7 @@ def lesson_notebook(page: str, site: Site, number: int | None = None) -> str:
             "code",
             "from downhill.notebook import print  # shows figures and printed Markdown as the website does",
         ),
-        *page_cells(FRONT_MATTER.sub("", text), page, site),
+        *page_cells(for_notebook(FRONT_MATTER.sub("", text), page), page, site),
     ]
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
@@ -379,7 +382,9 @@ def add_actions(page_html: str, download: str, colab: str | None) -> str:
 # * code cells become Material code blocks (its colours in light and dark, its copy button);
 # * ``$...$`` and ``$$...$$`` in Markdown become arithmatex spans, typeset by the
 #   the build's KaTeX (site_build.katex) like every other page;
-# * a few rules in downhill.css lay out cells and outputs.
+# * a few rules in downhill.css lay out cells and outputs;
+# * the lab's "## Solutions" section, from its heading to the end of the notebook,
+#   is collapsed in a <details>: a reader opens the worked solutions on purpose.
 
 SCRIPT = re.compile(r"<script\b.*?</script>\s*", re.S)
 STYLE = re.compile(r"<style\b.*?</style>\s*", re.S)
@@ -410,9 +415,35 @@ def lean(html: str) -> str:
         ),
         html,
     )
-    return "".join(
+    html = "".join(
         part if VERBATIM.fullmatch(part) else lab_math(part)
         for part in VERBATIM.split(html)
+    )
+    return collapse_solutions(html)
+
+
+CELL_START = re.compile(r'<div class="jp-Cell [^"]*"[^>]*>')
+SOLUTIONS = '<h2 id="solutions">'
+NOTEBOOK_END = "</div> <!-- jp-Notebook -->"
+SOLUTIONS_SUMMARY = (
+    '<details class="dh-solutions"><summary>Solutions: open them once you have '
+    "tried the exercises</summary>"
+)
+
+
+def collapse_solutions(html: str) -> str:
+    """Wrap the cells from the one holding "## Solutions" to the notebook's end in a
+    closed <details>."""
+    at = html.find(SOLUTIONS)
+    end = html.find(NOTEBOOK_END, at)
+    if at < 0:
+        return html
+    starts = [m.start() for m in CELL_START.finditer(html, 0, at)]
+    if not starts or end < 0:
+        raise ValueError("a lab's Solutions heading outside a notebook cell")
+    start = starts[-1]
+    return (
+        html[:start] + SOLUTIONS_SUMMARY + html[start:end] + "</details>\n" + html[end:]
     )
 
 

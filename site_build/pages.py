@@ -186,7 +186,8 @@ def link_assets(html: str, url_of) -> str:
 # --- A lesson's core path: its words and its reading time -------------------------
 # The core path is what a reader reads top to bottom: every word of the article but
 # code, figures and their captions, tables, maths, the "Scan it in five minutes"
-# block, the self-check questions and the "Going further" parts.
+# block, the questions (site_build.questions), the "Mark this lesson done" button
+# and the "Going further" parts.
 SKIPPED_TAGS = {"pre", "code", "figure", "svg", "table", "script", "style"}
 SKIPPED_CLASSES = {
     "arithmatex",
@@ -194,6 +195,8 @@ SKIPPED_CLASSES = {
     "scan",
     "question",
     "further",
+    "dh-question",
+    "dh-done",
     "dh-notebook-actions",
     "dh-reading-time",
     "dh-explorer",  # the network explorer's controls and labels
@@ -262,3 +265,16 @@ def add_reading_time(html: str) -> str:
     )
     head, sep, tail = html.partition("</h1>")
     return head + sep + "\n" + line + tail if sep else html
+
+
+# The end of every lesson: a button that marks it done in the reader's browser
+# (docs/javascripts/questions.js shows it; without that script it stays hidden).
+DONE_BUTTON = (
+    '<div class="dh-done" hidden><button type="button" class="md-button">'
+    'Mark this lesson done</button> <span class="dh-done-status" role="status">'
+    "</span></div>"
+)
+
+
+def add_done_button(html: str) -> str:
+    return html + "\n" + DONE_BUTTON

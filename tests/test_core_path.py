@@ -3,7 +3,7 @@ every term defined before the core path uses it, shown code that fits its block.
 
 The core path is counted on the built page by site_build.pages.core_words: every
 word of the article but code, figures and captions, tables, maths, the scan block,
-the self-check questions and the "Going further" parts.
+the questions with feedback and the "Going further" parts.
 """
 
 from __future__ import annotations
@@ -97,6 +97,8 @@ def test_shown_code_fits_the_code_block(slug):
     for fence in find_fences(page.read_text(encoding="utf8")):
         if fence.executes and "source=" not in fence.info:
             continue  # its code is not on the page (the lesson's notebook has it)
+        if fence.language == "question":
+            continue  # a question with feedback, not code (site_build.questions)
         for offset, line in enumerate(
             expand_includes(fence.code, ROOT / "snippets").split("\n")
         ):
