@@ -184,9 +184,7 @@ def on_files(files, config):
     files.append(File.generated(config, COLORS_SRC, content=figures.css_variables()))
     if fences.execute and os.environ.get("DOWNHILL_PREFETCH", "on") != "off":
         pages = {
-            page_path_of(file, config): Path(file.abs_src_path).read_text(
-                encoding="utf8"
-            )
+            page_path_of(file, config): read_source(file)
             for file in files.documentation_pages()
             if file.src_uri.endswith(".md")
         }
@@ -214,10 +212,29 @@ def add_katex(files, config) -> None:
 
 def add_explorer_files(files, config) -> None:
     """The trained network and the test digits the explorer loads (downhill.export),
-    from the lessons' cached training run: the explorer changes when the lessons do."""
+    from the lessons' cached training run: the explorer changes when the lessons do.
+
+    Only for a build that has a page embedding an explorer and runs code (a
+    DOWNHILL_EXEC=off build runs none: its explorer says its files are missing)."""
+    if not fences.execute or not any(
+        "explorer" in pages.embedded_widgets(read_source(file))
+        for file in files.documentation_pages()
+        if file.inclusion.is_included()
+    ):
+        return
     export = importlib.import_module("downhill.export")
-    for name, blob in export.explorer_files().items():
+    try:
+        blobs = export.explorer_files()
+    except ValueError as error:  # downhill.data.DataError, downhill.export.ExportError
+        raise PluginError(
+            f"The network explorer's files (downhill.export.explorer_files): {error}"
+        ) from None
+    for name, blob in blobs.items():
         files.append(File.generated(config, f"{EXPLORER_FILES}/{name}", content=blob))
+
+
+def read_source(file) -> str:
+    return Path(file.abs_src_path).read_text(encoding="utf8")
 
 
 def add_lesson_notebooks(files, config) -> None:
