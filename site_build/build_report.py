@@ -186,8 +186,9 @@ def first_visit(site: Path, page: str) -> list[str]:
 
 def explorer_weights(site: Path) -> list[tuple[str, int, int]]:
     """(what, raw bytes, gzipped bytes): each explorer file and the explorer page's
-    first visit; empty when the site has no explorer page."""
-    if not (site / EXPLORER_PAGE).exists():
+    first visit; empty when the site has no explorer page or a build that ran no code
+    (DOWNHILL_EXEC=off) wrote no explorer files."""
+    if not all((site / path).exists() for path in (EXPLORER_PAGE, *EXPLORER_FILES)):
         return []
     rows = []
     for file in EXPLORER_FILES:

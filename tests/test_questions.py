@@ -278,7 +278,11 @@ def lesson_url(served, slug):
 def click_nav(page, path: str) -> None:
     """Follow the sidebar's link to `path` (e.g. "lessons/"): a real click, which
     Material's instant navigation serves without reloading the page."""
-    page.evaluate("window.__noReload = true")
+    page.evaluate(
+        "window.__noReload = true;"
+        "document.querySelectorAll('[data-progress-ready]')"
+        ".forEach(e => delete e.dataset.progressReady)"
+    )
     link = page.evaluate_handle(
         """path => [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link')]
         .find(a => new URL(a.href).pathname.endsWith('/' + path))""",
@@ -288,7 +292,8 @@ def click_nav(page, path: str) -> None:
     link.scroll_into_view_if_needed()
     link.click()
     page.wait_for_function(
-        "path => location.pathname.endsWith('/' + path) && document.querySelector('article')",
+        "path => location.pathname.endsWith('/' + path)"
+        " && document.querySelector('article[data-progress-ready]')",
         arg=path,
     )
     page.wait_for_load_state()

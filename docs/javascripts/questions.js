@@ -265,6 +265,10 @@
     document.querySelectorAll(".dh-done").forEach(startDoneButton);
     document.querySelectorAll(".dh-progress").forEach(startProgress);
     markLinks();
+    // Says this page's questions and ticks are drawn (the browser tests wait for it
+    // after an instant navigation, which swaps the page without a load event).
+    const article = document.querySelector("article");
+    if (article) article.dataset.progressReady = "true";
   }
 
   window.DownhillQuestions = { grade, numbersIn };
