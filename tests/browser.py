@@ -137,6 +137,12 @@ class Traffic:
     # console errors and warnings, uncaught exceptions
     console: list[str] = field(default_factory=list)
 
+    def assert_clean(self) -> None:
+        """Nothing a reader offline would suffer from happened."""
+        assert self.console == [], "console errors or warnings"
+        assert self.outside == [], "requests outside the local site"
+        assert self.failed == [], "failed requests"
+
     def clear(self) -> None:
         self.outside.clear()
         self.failed.clear()

@@ -67,6 +67,9 @@ def audit_phone(browser, served: str, site: Path) -> dict[str, PageReport]:
         # what loads before the reader does anything
         page.wait_for_load_state("networkidle")
         wait_for_math(page)
+        # taken now: the audit below scrolls figures into view, and what scrolls into
+        # view may load more (the network explorer fetches its files then)
+        report.loaded = site_files(requested, served)
         found = page.evaluate(AUDIT_JS)
         report.math, report.figures = found["math"], found["figures"]
         phone = page.evaluate(PHONE_JS)
@@ -75,9 +78,11 @@ def audit_phone(browser, served: str, site: Path) -> dict[str, PageReport]:
             phone["wide"],
             phone["textSizes"],
         )
-        report.loaded = site_files(requested, served)
         report.screenshot = SCREENSHOTS / shot_name(name, "phone")
         page.screenshot(path=str(report.screenshot), full_page=True)
+        # leave the page before the next one counts its requests: nothing this page
+        # started (a fetch begun by the audit or the screenshot) is counted there
+        page.goto("about:blank")
         take(traffic, report)
         reports[name] = report
     context.close()

@@ -68,9 +68,7 @@ def browse(chromium, served):
     for context in contexts:
         context.close()
     for view in views:
-        assert view.traffic.console == [], "console errors or warnings"
-        assert view.traffic.outside == [], "requests outside the local site"
-        assert view.traffic.failed == [], "failed requests"
+        view.traffic.assert_clean()
 
 
 def run(pg="curve", **state):

@@ -154,6 +154,7 @@
     return activations;
   }
 
+  const aDigit = (d) => (d === 8 ? "an 8" : `a ${d}`); // "a 7", "an 8"
   const argmax = (values) => values.reduce((best, v, i) => (v > values[best] ? i : best), 0);
 
   // ---- 3. Preprocessing -----------------------------------------------------------------
@@ -607,7 +608,7 @@
       if (this.kind === "test") {
         const label = this.data.digits.labels[this.digit];
         const verdict = top === label ? "right" : "wrong";
-        return `Test digit ${this.digit + 1} of 1,000 is a ${label}; the network says ${top}: ${verdict}${this.dx || this.dy || this.noise ? " (as changed here)" : ""}.`;
+        return `Test digit ${this.digit + 1} of 1,000 is ${aDigit(label)}; the network says ${top}: ${verdict}${this.dx || this.dy || this.noise ? " (as changed here)" : ""}.`;
       }
       if (this.kind === "noise") return "Pure noise: every pixel a random brightness between 0 and 1, no digit at all.";
       return "Your drawing (pick a test digit above to compare with the ones it learned from).";
@@ -620,7 +621,7 @@
         return;
       }
       const top = argmax(outputs);
-      const what = this.kind === "test" ? `Test digit ${this.digit + 1}, a ${this.data.digits.labels[this.digit]}` : this.kind === "noise" ? "Noise" : "Your drawing";
+      const what = this.kind === "test" ? `Test digit ${this.digit + 1}, ${aDigit(this.data.digits.labels[this.digit])}` : this.kind === "noise" ? "Noise" : "Your drawing";
       const moved = this.moved.textContent === "in place" ? "" : `, ${this.moved.textContent}`;
       this.status.textContent = `${what}${moved}${this.noise ? ", with noise" : ""}: the network says ${top}, output ${fmt(outputs[top])}.`;
     }
