@@ -297,6 +297,10 @@ def test_a_missing_or_damaged_file_says_so_and_the_page_works(
     page.locator(".dh-figure__open").first.click()
     assert page.locator("dialog.dh-figure-dialog[open]").count() == 1
     if "missing" in message:  # Chromium logs the 404 itself; nothing else may appear
+        for _ in range(50):  # its console event may reach us after the page's message
+            if view.traffic.console:
+                break
+            page.wait_for_timeout(100)
         assert len(view.traffic.console) == 1 and "404" in view.traffic.console[0]
         assert len(view.traffic.failed) == 1 and file in view.traffic.failed[0]
         view.traffic.clear()
